@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { RouterProvider } from './routers.ts';
+import { Rollout, RolloutEvent, RolloutPhase } from './rollouts.ts';
+
+/** Route paths, shared by the API and the dashboard's fetch layer. */
+export const paths = {
+  targets: '/api/v1/targets',
+  rollouts: '/api/v1/rollouts',
+  rollout: '/api/v1/rollouts/:id',
+  rolloutEvents: '/api/v1/rollouts/:id/events',
+  rolloutActions: '/api/v1/rollouts/:id/actions',
+  stream: '/api/v1/stream',
+  openapi: '/api/openapi.json',
+  docs: '/api/docs',
+} as const;
+
+export const TrafficSplit = z.object({ stable: z.number(), canary: z.number() });
+
+export const Target = z.object({
+  namespace: z.string(),
+  service: z.string(),
+  router: RouterProvider,
+  virtualService: z.string(),
+  destinationRule: z.string().nullable(),
+  weights: TrafficSplit.nullable(),
+  stableImage: z.string().nullable(),
+  stableReplicas: z.number().nullable(),
+  /** Empty when Aviary can canary this service; otherwise what the cluster still needs. */
+  problems: z.array(z.string()),
+  activeRolloutId: z.string().nullable(),
+});
+export type Target = z.infer<typeof Target>;
+
+export const TargetList = z.object({ items: z.array(Target) });
+
+const booleanQuery = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const ListRolloutsQuery = z.object({
+  namespace: z.string().optional(),
+  service: z.string().optional(),
+  phase: RolloutPhase.optional(),
+  active: booleanQuery.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+export type ListRolloutsQuery = z.infer<typeof ListRolloutsQuery>;
+
+export const RolloutList = z.object({ items: z.array(Rollout), nextCursor: z.string().nullable() });
+export type RolloutList = z.infer<typeof RolloutList>;
+
+export const ListEventsQuery = z.object({
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(500),
+});
+
+export const EventList = z.object({ items: z.array(RolloutEvent) });
+export type EventList = z.infer<typeof EventList>;
+
+export const RolloutIdParams = z.object({ id: z.string().min(1).max(100) });
+
+export const Readiness = z.object({
+  status: z.enum(['ready', 'not-ready']),
+  checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+});
+
+/** Server-Sent Events on /api/v1/stream. */
+export const StreamMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('rollout'), rollout: Rollout }),
+  z.object({ type: z.literal('event'), event: RolloutEvent }),
+]);
+export type StreamMessage = z.infer<typeof StreamMessage>;

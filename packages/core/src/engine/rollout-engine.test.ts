@@ -1,0 +1,180 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { FakeCluster, MemoryHistory, deferred } from '../../test/fakes.ts';
+import { RolloutEngine } from './rollout-engine.ts';
+
+let history: MemoryHistory;
+let cluster: FakeCluster;
+let engine: RolloutEngine;
+
+beforeEach(() => {
+  history = new MemoryHistory();
+  cluster = new FakeCluster();
+  engine = new RolloutEngine({ history, router: cluster, workloads: cluster });
+});
+
+async function started() {
+  const r = await engine.start(
+    { namespace: 'shop', service: 'checkout', image: 'registry.local/shop/checkout:1.1.0', router: 'istio' },
+    'alice',
+  );
+  await engine.idle();
+  cluster.calls = [];
+  return engine.get(r.id);
+}
+
+const actions = (id: string) => history.events(id).map((e) => e.action);
+
+describe('RolloutEngine', () => {
+  it('starts: canary from the stable template, available, then the first step', async () => {
+    const r = await engine.start(
+      {
+        namespace: 'shop',
+        service: 'checkout',
+        image: 'registry.local/shop/checkout:1.1.0',
+        router: 'istio',
+      },
+      'alice',
+    );
+    expect(r.phase).toBe('starting');
+    await engine.idle();
+    expect(cluster.calls).toEqual([
+      'ensureCanary registry.local/shop/checkout:1.1.0 1',
+      'waitCanaryAvailable',
+      'setWeights 99/1',
+    ]);
+    expect(engine.get(r.id)).toMatchObject({
+      phase: 'progressing',
+      weight: 1,
+      stepIndex: 0,
+      operation: null,
+      stableImage: 'registry.local/shop/checkout:1.0.0',
+    });
+    expect(actions(r.id)).toEqual(['created', 'canary-ready', 'step']);
+  });
+
+  it('refuses a second active rollout for the same target', async () => {
+    await started();
+    await expect(
+      engine.start({ namespace: 'shop', service: 'checkout', image: 'x:2', router: 'istio' }, 'bob'),
+    ).rejects.toMatchObject({ code: 'active-rollout-exists' });
+  });
+
+  it('adds capacity before traffic going up and removes it after traffic going down', async () => {
+    const r = await started();
+    await engine.act(r.id, { type: 'set-weight', weight: 50 }, 'alice');
+    expect(cluster.calls).toEqual(['scaleCanary 2', 'waitCanaryAvailable', 'setWeights 50/50']);
+    cluster.calls = [];
+    await engine.act(r.id, { type: 'set-weight', weight: 5 }, 'alice');
+    expect(cluster.calls).toEqual(['setWeights 95/5', 'scaleCanary 1']);
+    expect(engine.get(r.id)).toMatchObject({ weight: 5, stepIndex: 1 });
+  });
+
+  it('promotes without a moment of missing capacity and ends with the canary at zero', async () => {
+    const r = await started();
+    const done = await engine.act(r.id, { type: 'promote' }, 'alice');
+    expect(cluster.calls).toEqual([
+      'scaleCanary 4',
+      'waitCanaryAvailable',
+      'setWeights 0/100',
+      'setStableImage registry.local/shop/checkout:1.1.0',
+      'waitStableAvailable',
+      'setWeights 100/0',
+      'scaleCanary 0',
+    ]);
+    expect(done).toMatchObject({ phase: 'promoted', weight: 0, operation: null });
+    expect(history.events(r.id).at(-1)).toMatchObject({
+      action: 'promote',
+      actor: 'alice',
+      fromWeight: 1,
+      toWeight: 0,
+      toPhase: 'promoted',
+    });
+  });
+
+  it('rolls back with traffic first and records the reason', async () => {
+    const r = await started();
+    const done = await engine.act(r.id, { type: 'rollback', reason: '5xx spike' }, 'oncall');
+    expect(cluster.calls).toEqual(['setWeights 100/0', 'scaleCanary 0']);
+    expect(done.phase).toBe('rolled-back');
+    expect(history.events(r.id).at(-1)).toMatchObject({
+      action: 'rollback',
+      reason: '5xx spike',
+      actor: 'oncall',
+    });
+  });
+
+  it('lets a rollback overtake a step that is waiting for canary capacity', async () => {
+    const r = await started();
+    const stall = deferred();
+    cluster.stallCanary = stall.promise;
+    const step = engine.act(r.id, { type: 'set-weight', weight: 75 }, 'alice');
+    await new Promise((res) => setTimeout(res, 10));
+    const rolledBack = await engine.act(r.id, { type: 'rollback', reason: 'bad' }, 'oncall');
+    stall.resolve();
+    await expect(step).rejects.toMatchObject({ code: 'rollout-busy' });
+    expect(rolledBack.phase).toBe('rolled-back');
+    // The step's weight change never reached the cluster: it ran after the rollback took over.
+    expect(cluster.calls).not.toContain('setWeights 25/75');
+    expect(cluster.weights).toEqual({ stable: 100, canary: 0 });
+    expect(actions(r.id)).toEqual(['created', 'canary-ready', 'step', 'rollback']);
+  });
+
+  it('records a failed operation with where traffic really is, and no phantom step', async () => {
+    const r = await started();
+    cluster.failNext.setWeights = new Error('API server unavailable');
+    await expect(engine.act(r.id, { type: 'step' }, 'alice')).rejects.toMatchObject({
+      code: 'cluster-unavailable',
+    });
+    const after = engine.get(r.id);
+    expect(after).toMatchObject({ weight: 1, phase: 'progressing', operation: null });
+    const last = history.events(r.id).at(-1)!;
+    expect(last.action).toBe('operation-failed');
+    expect(last.details).toMatchObject({
+      attempted: 'step',
+      toWeight: 5,
+      traffic: { stable: 99, canary: 1 },
+    });
+    expect(actions(r.id)).not.toContain('set-weight');
+  });
+
+  it('refuses a stale expectedVersion and changes nothing', async () => {
+    const r = await started();
+    await expect(
+      engine.act(r.id, { type: 'pause', expectedVersion: r.version - 1 }, 'alice'),
+    ).rejects.toMatchObject({ code: 'version-conflict' });
+    expect(engine.get(r.id).version).toBe(r.version);
+    expect(actions(r.id)).toHaveLength(3);
+  });
+
+  it('records drift when the weight changes outside Aviary, and not while it is acting', async () => {
+    const r = await started();
+    engine.observe(r.target, { stable: 70, canary: 30 });
+    expect(engine.get(r.id)).toMatchObject({ weight: 30, stepIndex: 2 });
+    expect(history.events(r.id).at(-1)).toMatchObject({
+      action: 'drift-detected',
+      actor: 'cluster',
+      fromWeight: 1,
+      toWeight: 30,
+    });
+    engine.observe(r.target, { stable: 70, canary: 30 });
+    expect(actions(r.id).filter((a) => a === 'drift-detected')).toHaveLength(1);
+  });
+
+  it('finishes an interrupted promotion after a restart', async () => {
+    const r = await started();
+    const stall = deferred();
+    cluster.stallCanary = stall.promise;
+    const slow = new RolloutEngine({ history, router: cluster, workloads: cluster, actionWaitMs: 5 });
+    const answered = await slow.act(r.id, { type: 'promote' }, 'alice');
+    expect(answered).toMatchObject({ phase: 'promoting', operation: { type: 'promote' } });
+    // The process "dies" here: a new engine on the same history and cluster takes over.
+    const restarted = new RolloutEngine({ history, router: cluster, workloads: cluster });
+    cluster.stallCanary = undefined;
+    await restarted.recover();
+    await restarted.idle();
+    expect(restarted.get(r.id)).toMatchObject({ phase: 'promoted', operation: null });
+    expect(cluster.stableImage).toBe('registry.local/shop/checkout:1.1.0');
+    expect(cluster.canaryReplicas).toBe(0);
+    stall.resolve();
+  });
+});

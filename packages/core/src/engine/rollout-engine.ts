@@ -1,0 +1,382 @@
+import type { ActionRequest, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
+import { defaultSteps } from '@aviary/contracts';
+import { DomainError } from '../errors.ts';
+import { planAction, stepIndexFor } from '../plan-action.ts';
+import {
+  type Clock,
+  type HistoryStore,
+  type NewEvent,
+  type PendingOperation,
+  type StoredRollout,
+  type TrafficRouter,
+  type TrafficSplit,
+  type Workloads,
+  type Written,
+  systemClock,
+} from '../ports.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { procedures } from './operations.ts';
+
+export interface EngineDeps {
+  history: HistoryStore;
+  router: TrafficRouter;
+  workloads: Workloads;
+  clock?: Clock;
+  newId?: () => string;
+  /** Every stored change, for the live stream. */
+  onWrite?: (written: Written) => void;
+  /** How long an action request waits for its cluster work before answering with the rollout as it is. */
+  actionWaitMs?: number;
+}
+
+class Preempted extends Error {}
+
+/** The rollout as the API shows it: the pending operation reduced to its name. */
+export function toContract(r: StoredRollout): Rollout {
+  return { ...r, operation: r.operation?.type ?? null };
+}
+
+/**
+ * The rollout use-cases: start a canary, act on it, notice drift, and finish what a crash
+ * interrupted. The cluster holds the current traffic; the history store holds what happened.
+ * An operation's intent is stored with the rollout before the cluster is touched, and its event
+ * is written only once the cluster did it, in the same transaction as the new state.
+ */
+export class RolloutEngine {
+  private readonly clock: Clock;
+  private readonly newId: () => string;
+  private readonly writes = new KeyedLock();
+  private readonly running = new Map<string, Promise<StoredRollout>>();
+
+  constructor(private readonly deps: EngineDeps) {
+    this.clock = deps.clock ?? systemClock;
+    this.newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  get(id: string): StoredRollout {
+    const r = this.deps.history.get(id);
+    if (!r)
+      throw new DomainError('rollout-not-found', `no rollout with id ${id}; list them at /api/v1/rollouts`);
+    return r;
+  }
+
+  /** Accept a new rollout, then create the canary and set the first step in the background. */
+  async start(
+    req: StartRolloutRequest & { router: TargetRef['router'] },
+    actor: string,
+  ): Promise<StoredRollout> {
+    const target: TargetRef = { namespace: req.namespace, service: req.service, router: req.router };
+    const existing = this.deps.history.findActive(target.namespace, target.service);
+    if (existing) {
+      throw new DomainError(
+        'active-rollout-exists',
+        `${target.service} in ${target.namespace} already has an active rollout ${existing.id}; promote or roll it back first`,
+        { rolloutId: existing.id },
+      );
+    }
+    const [stable, weights] = await Promise.all([
+      this.deps.workloads.stable(target),
+      this.deps.router.getWeights(target),
+    ]);
+    const steps = req.steps ?? [...defaultSteps];
+    const now = this.now();
+    const op: PendingOperation = {
+      type: 'start',
+      action: 'step',
+      actor,
+      reason: req.reason ?? null,
+      fromWeight: weights.canary,
+      toWeight: steps[0]!,
+      toStepIndex: 0,
+      fromPhase: 'starting',
+      toPhase: 'progressing',
+      startedAt: now,
+      token: this.newId(),
+    };
+    const rollout: StoredRollout = {
+      id: this.newId(),
+      target,
+      stableImage: stable.image,
+      canaryImage: req.image,
+      phase: 'starting',
+      weight: weights.canary,
+      stepIndex: -1,
+      steps,
+      version: 1,
+      operation: op,
+      reason: req.reason ?? null,
+      createdBy: actor,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const created = this.deps.history.create(rollout, [
+      this.event({
+        actor,
+        action: 'created',
+        to: rollout,
+        reason: req.reason ?? null,
+        details: { image: req.image, steps },
+      }),
+    ]);
+    this.deps.onWrite?.(created);
+    this.launch(created.rollout, op);
+    return created.rollout;
+  }
+
+  /**
+   * Run one action. Answers once the cluster did it, or after `actionWaitMs` with the rollout
+   * mid-operation (the work goes on and the stream reports its end).
+   */
+  async act(id: string, action: ActionRequest, actor: string): Promise<StoredRollout> {
+    for (let attempt = 0; ; attempt++) {
+      const current = this.get(id);
+      const plan = planAction(toContract(current), action);
+      const now = this.now();
+      if (!plan.operation) {
+        const written = this.write(current, { phase: plan.toPhase, updatedAt: now }, [
+          this.event({
+            actor,
+            action: plan.event,
+            from: current,
+            to: { ...current, phase: plan.toPhase },
+            reason: action.reason ?? null,
+          }),
+        ]);
+        if (written) return written.rollout;
+      } else {
+        const op: PendingOperation = {
+          type: plan.operation,
+          action: plan.event,
+          actor,
+          reason: action.reason ?? null,
+          fromWeight: current.weight,
+          toWeight: plan.toWeight,
+          toStepIndex: plan.toStepIndex,
+          fromPhase: current.operation?.fromPhase ?? current.phase,
+          toPhase: plan.toPhase,
+          startedAt: now,
+          token: this.newId(),
+        };
+        const claimed = this.write(current, { operation: op, phase: plan.duringPhase, updatedAt: now }, []);
+        if (claimed) return this.await(id, this.launch(claimed.rollout, op));
+      }
+      // Someone else changed the rollout between our read and our write.
+      if (action.expectedVersion !== undefined || attempt >= 5) {
+        const latest = this.get(id);
+        throw new DomainError(
+          'version-conflict',
+          `rollout ${id} changed while acting (now version ${latest.version}); reload it and decide again`,
+          {
+            currentVersion: latest.version,
+          },
+        );
+      }
+    }
+  }
+
+  /**
+   * The router object changed in the cluster. If the weight is not what Aviary set and no
+   * operation of ours is under way, someone else moved it: show the real weight, record drift.
+   */
+  observe(target: Pick<TargetRef, 'namespace' | 'service'>, weights: TrafficSplit): void {
+    const r = this.deps.history.findActive(target.namespace, target.service);
+    if (!r || r.operation || r.phase === 'starting' || r.weight === weights.canary) return;
+    this.write(
+      r,
+      { weight: weights.canary, stepIndex: stepIndexFor(r.steps, weights.canary), updatedAt: this.now() },
+      [
+        this.event({
+          actor: 'cluster',
+          action: 'drift-detected',
+          from: r,
+          to: { ...r, weight: weights.canary },
+          reason: `the ${target.service} router was changed outside Aviary`,
+          details: { expected: { stable: 100 - r.weight, canary: r.weight }, actual: weights },
+        }),
+      ],
+    );
+  }
+
+  /** After a restart: finish interrupted operations and reconcile weights with the cluster. */
+  async recover(): Promise<void> {
+    for (const r of this.deps.history.listActive()) {
+      if (r.operation) {
+        this.launch(r, r.operation);
+        continue;
+      }
+      try {
+        this.observe(r.target, await this.deps.router.getWeights(r.target));
+      } catch {
+        // The cluster is unreachable; the watch reconciles once it answers.
+      }
+    }
+  }
+
+  /** Resolves when no operation is running (shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
+  }
+
+  private launch(rollout: StoredRollout, op: PendingOperation): Promise<StoredRollout> {
+    const work = this.execute(rollout, op).finally(() => {
+      if (this.running.get(op.token) === work) this.running.delete(op.token);
+    });
+    this.running.set(op.token, work);
+    work.catch(() => undefined);
+    return work;
+  }
+
+  private async execute(rollout: StoredRollout, op: PendingOperation): Promise<StoredRollout> {
+    const key = `${rollout.target.namespace}/${rollout.target.service}`;
+    const guard = (write: () => Promise<void>) =>
+      this.writes.run(key, async () => {
+        if (this.deps.history.get(rollout.id)?.operation?.token !== op.token) throw new Preempted();
+        await write();
+      });
+    try {
+      await procedures[op.type]({
+        rollout,
+        op,
+        router: this.deps.router,
+        workloads: this.deps.workloads,
+        guard,
+      });
+      return this.finish(rollout.id, op, undefined);
+    } catch (err) {
+      if (err instanceof Preempted) {
+        throw new DomainError(
+          'rollout-busy',
+          `a rollback of rollout ${rollout.id} took over before this ${op.action} reached the cluster`,
+        );
+      }
+      return this.finish(rollout.id, op, err as Error);
+    }
+  }
+
+  /** Record the operation's outcome; on failure, say exactly where traffic now is. */
+  private async finish(id: string, op: PendingOperation, error: Error | undefined): Promise<StoredRollout> {
+    const actual = error
+      ? await this.deps.router.getWeights(this.get(id).target).catch(() => undefined)
+      : undefined;
+    for (;;) {
+      const r = this.get(id);
+      if (r.operation?.token !== op.token)
+        throw new DomainError('rollout-busy', `rollout ${id} was taken over by another action`);
+      const now = this.now();
+      if (!error) {
+        const written = this.write(
+          r,
+          {
+            operation: null,
+            phase: op.toPhase,
+            weight: op.toWeight,
+            stepIndex: op.toStepIndex,
+            updatedAt: now,
+          },
+          [
+            ...(op.type === 'start'
+              ? [
+                  this.event({
+                    actor: op.actor,
+                    action: 'canary-ready',
+                    from: r,
+                    to: r,
+                    reason: null,
+                    details: { image: r.canaryImage },
+                  }),
+                ]
+              : []),
+            this.event({
+              actor: op.actor,
+              action: op.action,
+              from: { ...r, weight: op.fromWeight, phase: op.fromPhase },
+              to: { ...r, weight: op.toWeight, phase: op.toPhase },
+              reason: op.reason,
+              details: op.details ?? null,
+            }),
+          ],
+        );
+        if (written) return written.rollout;
+        continue;
+      }
+      const weight = actual?.canary ?? r.weight;
+      const phase = op.type === 'promote' ? 'progressing' : op.fromPhase;
+      const written = this.write(
+        r,
+        { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: now },
+        [
+          this.event({
+            actor: op.actor,
+            action: 'operation-failed',
+            from: r,
+            to: { ...r, weight, phase },
+            reason: op.reason,
+            details: {
+              attempted: op.action,
+              toWeight: op.toWeight,
+              error: error.message,
+              traffic: actual ?? 'unknown',
+            },
+          }),
+        ],
+      );
+      if (!written) continue;
+      const where = actual
+        ? `traffic is now ${actual.stable}% stable / ${actual.canary}% canary`
+        : 'the current traffic split could not be read';
+      throw new DomainError(
+        error instanceof DomainError ? error.code : 'cluster-unavailable',
+        `${op.action} of rollout ${id} failed: ${error.message}; ${where}. Retry, or roll back.`,
+        { traffic: actual ?? null },
+      );
+    }
+  }
+
+  private async await(id: string, work: Promise<StoredRollout>): Promise<StoredRollout> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), this.deps.actionWaitMs ?? 15_000);
+    });
+    try {
+      const done = await Promise.race([work, timeout]);
+      return done === 'timeout' ? this.get(id) : done;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private write(
+    r: StoredRollout,
+    changes: Parameters<HistoryStore['update']>[2],
+    events: NewEvent[],
+  ): Written | null {
+    const written = this.deps.history.update(r.id, r.version, changes, events);
+    if (written) this.deps.onWrite?.(written);
+    return written;
+  }
+
+  private event(e: {
+    actor: string;
+    action: NewEvent['action'];
+    from?: Pick<StoredRollout, 'weight' | 'phase'>;
+    to: Pick<StoredRollout, 'weight' | 'phase'>;
+    reason: string | null;
+    details?: Record<string, unknown> | null;
+  }): NewEvent {
+    return {
+      at: this.now(),
+      actor: e.actor,
+      action: e.action,
+      fromWeight: e.from?.weight ?? null,
+      toWeight: e.to.weight,
+      fromPhase: e.from?.phase ?? null,
+      toPhase: e.to.phase,
+      reason: e.reason,
+      details: e.details ?? null,
+    };
+  }
+
+  private now(): string {
+    return this.clock.now().toISOString();
+  }
+}

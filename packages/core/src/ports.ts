@@ -1,0 +1,107 @@
+import type { EventAction, Rollout, RolloutEvent, RolloutPhase, TargetRef } from '@aviary/contracts';
+
+export type { TargetRef };
+
+/** The live share of traffic, in percent, read back from the router object. */
+export interface TrafficSplit {
+  stable: number;
+  canary: number;
+}
+
+/**
+ * One implementation per traffic router (packages/kube/src/traffic-routers/<provider>.ts).
+ * Core decides; adapters only read and write the router object, retrying conflicts themselves.
+ */
+export interface TrafficRouter {
+  getWeights(target: TargetRef): Promise<TrafficSplit>;
+  setWeights(target: TargetRef, split: TrafficSplit): Promise<void>;
+}
+
+/** The stable workload of a target, as the cluster runs it. */
+export interface StableWorkload {
+  replicas: number;
+  image: string;
+}
+
+/** The Deployments behind a target: `<service>` (stable) and `<service>-canary`. */
+export interface Workloads {
+  stable(target: TargetRef): Promise<StableWorkload>;
+  /** Create or update the canary from the stable pod template with `image`, at `replicas`. */
+  ensureCanary(target: TargetRef, image: string, replicas: number): Promise<void>;
+  scaleCanary(target: TargetRef, replicas: number): Promise<void>;
+  setStableImage(target: TargetRef, image: string): Promise<void>;
+  /** Resolves once the Deployment's rollout is complete and all replicas available; rejects on timeout. */
+  waitCanaryAvailable(target: TargetRef): Promise<void>;
+  waitStableAvailable(target: TargetRef): Promise<void>;
+}
+
+/** A cluster operation under way, persisted with the rollout so a restart can finish it. */
+export interface PendingOperation {
+  type: 'start' | 'set-weight' | 'promote' | 'rollback';
+  /** The user-facing action that started it (recorded as the event once it completes). */
+  action: EventAction;
+  actor: string;
+  reason: string | null;
+  fromWeight: number;
+  toWeight: number;
+  toStepIndex: number;
+  fromPhase: RolloutPhase;
+  toPhase: RolloutPhase;
+  startedAt: string;
+  /** Unique per attempt: a rollback replaces it, and the preempted work notices. */
+  token: string;
+  details?: Record<string, unknown>;
+}
+
+export interface StoredRollout extends Omit<Rollout, 'operation'> {
+  operation: PendingOperation | null;
+}
+
+export type NewEvent = Omit<RolloutEvent, 'id' | 'rolloutId'>;
+
+export interface RolloutFilter {
+  namespace?: string;
+  service?: string;
+  phase?: RolloutPhase;
+  active?: boolean;
+}
+
+/** What a write stored: the rollout as it now is, and the events with their ids. */
+export interface Written {
+  rollout: StoredRollout;
+  events: RolloutEvent[];
+}
+
+export type RolloutChanges = Partial<
+  Pick<StoredRollout, 'phase' | 'weight' | 'stepIndex' | 'operation' | 'updatedAt'>
+>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * SQLite holds history. Every write is one transaction: the rollout's new state and the events
+ * that explain it land together or not at all.
+ */
+export interface HistoryStore {
+  get(id: string): StoredRollout | null;
+  findActive(namespace: string, service: string): StoredRollout | null;
+  listActive(): StoredRollout[];
+  list(filter: RolloutFilter, limit: number, cursor?: string): Page<StoredRollout>;
+  events(rolloutId: string, limit: number, afterId?: number): RolloutEvent[];
+  /** Insert a rollout with its first events; throws DomainError `active-rollout-exists` when the target has one. */
+  create(rollout: StoredRollout, events: NewEvent[]): Written;
+  /**
+   * Compare-and-set on `version`: apply `changes`, bump the version and append `events`, or
+   * return null (and write nothing) when the stored version is no longer `expectedVersion`.
+   */
+  update(id: string, expectedVersion: number, changes: RolloutChanges, events: NewEvent[]): Written | null;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
