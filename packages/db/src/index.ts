@@ -1,0 +1,3 @@
+export { type AviaryDb, createDb, createTestDb, type Db } from './client.ts';
+export { type IdempotencyBegin, IdempotencyRepo } from './idempotency.repo.ts';
+export { SqliteHistoryStore } from './rollouts.repo.ts';

@@ -1,0 +1,3 @@
+export * from './events.ts';
+export * from './idempotency.ts';
+export * from './rollouts.ts';
