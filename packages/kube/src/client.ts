@@ -1,0 +1,48 @@
+import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi } from '@kubernetes/client-node';
+
+export interface KubeConnection {
+  /** A kubeconfig file; without one, in-cluster service-account config, else the default kubeconfig. */
+  kubeconfig?: string;
+  context?: string;
+}
+
+export interface KubeClients {
+  config: KubeConfig;
+  apps: AppsV1Api;
+  core: CoreV1Api;
+  custom: CustomObjectsApi;
+  version: VersionApi;
+  /** The API server's address, for messages (never credentials). */
+  server: string;
+}
+
+export function loadKubeConfig(conn: KubeConnection): KubeConfig {
+  const config = new KubeConfig();
+  if (conn.kubeconfig) config.loadFromFile(conn.kubeconfig);
+  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
+  else config.loadFromDefault();
+  if (conn.context) {
+    if (!config.getContextObject(conn.context)) {
+      throw new Error(
+        `kube context "${conn.context}" is not in the kubeconfig (have: ${config
+          .getContexts()
+          .map((c) => c.name)
+          .join(', ')})`,
+      );
+    }
+    config.setCurrentContext(conn.context);
+  }
+  return config;
+}
+
+export function createKubeClients(conn: KubeConnection): KubeClients {
+  const config = loadKubeConfig(conn);
+  return {
+    config,
+    apps: config.makeApiClient(AppsV1Api),
+    core: config.makeApiClient(CoreV1Api),
+    custom: config.makeApiClient(CustomObjectsApi),
+    version: config.makeApiClient(VersionApi),
+    server: config.getCurrentCluster()?.server ?? 'unknown',
+  };
+}

@@ -1,0 +1,7 @@
+export { createKubeClients, loadKubeConfig, type KubeClients, type KubeConnection } from './client.ts';
+export { isTransient, kubeMessage, withRetry, type RetryPolicy } from './retry.ts';
+export { discoverTargets, type DiscoveredTarget } from './targets.ts';
+export { IstioRouter, trafficRouters } from './traffic-routers/index.ts';
+export { readSplit, splitServices, withSplit, type VirtualService } from './traffic-routers/istio-routes.ts';
+export { watchRouterWeights, type WeightsListener } from './watch.ts';
+export { DeploymentWorkloads, canaryName, rolledOut, type WorkloadOptions } from './workloads.ts';
