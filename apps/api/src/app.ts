@@ -1,0 +1,58 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import { paths } from '@aviary/contracts';
+import type { HistoryStore, RolloutEngine } from '@aviary/core';
+import type { IdempotencyRepo } from '@aviary/db';
+import type { DiscoveredTarget } from '@aviary/kube';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { EventBus } from './events-bus.ts';
+import { registerAuth } from './plugins/auth.ts';
+import { registerErrorHandler } from './plugins/errors.ts';
+import { registerIdempotency } from './plugins/idempotency.ts';
+import { registerMetrics } from './plugins/metrics.ts';
+import { type ReadinessCheck, healthRoutes } from './routes/health.ts';
+import { rolloutRoutes } from './routes/rollouts.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { targetRoutes } from './routes/targets.ts';
+
+export interface AppDeps {
+  engine: RolloutEngine;
+  history: HistoryStore;
+  idempotency: IdempotencyRepo;
+  discover: () => Promise<DiscoveredTarget[]>;
+  readiness: ReadinessCheck[];
+  bus: EventBus;
+  adminToken: string;
+}
+
+/** Builds the API; never listens (server.ts does, tests use inject() or listen on port 0). */
+export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ ...opts, bodyLimit: 256 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'Aviary API',
+        version: '1',
+        description: 'Manually gated canary releases on Kubernetes',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: paths.docs });
+  app.get(paths.openapi, { schema: { hide: true } }, async () => app.swagger());
+
+  registerAuth(app, deps.adminToken);
+  registerIdempotency(app, deps.idempotency);
+  registerMetrics(app, deps.history);
+  await app.register(healthRoutes(deps.readiness));
+  await app.register(targetRoutes(deps));
+  await app.register(rolloutRoutes(deps));
+  await app.register(streamRoutes(deps.bus));
+  return app;
+}

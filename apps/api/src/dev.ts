@@ -1,0 +1,44 @@
+import { join, resolve } from 'node:path';
+import { startSandbox } from '@aviary/sandbox';
+import { readEnv } from './env.ts';
+import { startServer } from './run.ts';
+
+// The demo entry: Aviary on the sandbox unless a real cluster is configured.
+const root = resolve(import.meta.dirname, '..', '..', '..');
+const base = readEnv();
+const sandbox = base.AVIARY_KUBECONFIG
+  ? undefined
+  : await startSandbox({
+      dir: join(root, '.aviary', 'sandbox'),
+      prometheus: base.AVIARY_PROMETHEUS_URL ? { url: base.AVIARY_PROMETHEUS_URL } : 'embedded',
+    });
+const env = sandbox
+  ? readEnv({
+      AVIARY_KUBECONFIG: sandbox.endpoints.kubeconfig,
+      AVIARY_PROMETHEUS_URL: sandbox.endpoints.prometheus ?? undefined,
+      AVIARY_DB: base.AVIARY_DB === '.aviary/aviary.db' ? join(root, '.aviary', 'aviary.db') : base.AVIARY_DB,
+      AVIARY_SANDBOX: '1',
+    })
+  : base;
+
+const server = await startServer(env);
+console.log(`
+Aviary is running${sandbox ? ' on the sandbox' : ''}.
+  API        ${server.url}   (reference: ${server.url}/api/docs)
+  token      ${env.AVIARY_ADMIN_TOKEN ? '(AVIARY_ADMIN_TOKEN)' : server.adminToken}${
+    sandbox
+      ? `
+  cluster    ${sandbox.endpoints.apiServer}   kubeconfig ${sandbox.endpoints.kubeconfig}
+  Prometheus ${sandbox.endpoints.prometheus}`
+      : ''
+  }
+Try: curl -s ${server.url}/api/v1/targets
+Stop with Ctrl-C.`);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    await server.stop();
+    await sandbox?.stop();
+    process.exit(0);
+  });
+}

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** The only place that reads process.env. Every setting is named AVIARY_*. */
+const Env = z.object({
+  AVIARY_HOST: z.string().default('127.0.0.1'),
+  AVIARY_PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  AVIARY_KUBECONFIG: z.string().optional(),
+  AVIARY_KUBE_CONTEXT: z.string().optional(),
+  AVIARY_ISTIO_API_VERSION: z.enum(['v1', 'v1beta1', 'v1alpha3']).default('v1'),
+  AVIARY_PROMETHEUS_URL: z.url().optional(),
+  AVIARY_DB: z.string().default('.aviary/aviary.db'),
+  /** Bearer token for every mutating request; generated and printed at start when unset. */
+  AVIARY_ADMIN_TOKEN: z.string().min(16, 'AVIARY_ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** How long an action request waits for its cluster work before answering (202) with the rollout mid-operation. */
+  AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
+  AVIARY_AVAILABLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(180_000),
+  AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Set by the dev entry when Aviary runs on the sandbox; the dashboard shows a banner. */
+  AVIARY_SANDBOX: z.enum(['0', '1']).default('0'),
+});
+export type Env = z.infer<typeof Env>;
+
+export function readEnv(
+  overrides: Record<string, string | undefined> = {},
+  source: NodeJS.ProcessEnv = process.env,
+): Env {
+  const parsed = Env.safeParse({ ...source, ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,66 @@
+import type { ErrorBody } from '@aviary/contracts';
+import { type DomainErrorCode, isDomainError } from '@aviary/core';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** The one place a domain error code becomes an HTTP status. */
+export const statusOfCode: Record<DomainErrorCode, number> = {
+  'target-not-found': 404,
+  'target-not-canaryable': 422,
+  'rollout-not-found': 404,
+  'active-rollout-exists': 409,
+  'rollout-finished': 409,
+  'rollout-paused': 409,
+  'rollout-not-paused': 409,
+  'rollout-busy': 409,
+  'version-conflict': 409,
+  'no-next-step': 409,
+  'invalid-action': 409,
+  'idempotency-key-reused': 422,
+  'cluster-unavailable': 503,
+  'cluster-conflict': 503,
+  'canary-not-ready': 504,
+};
+
+const body = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
+  ({
+    error: {
+      code,
+      message,
+      ...(field ? { field } : {}),
+      ...(details && Object.keys(details).length ? { details } : {}),
+    },
+  }) as ErrorBody;
+
+export function registerErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const first = err.validation[0];
+      const field = first?.instancePath.replace(/^\//, '').replaceAll('/', '.') || undefined;
+      const where = err.validationContext ?? 'request';
+      const message = err.validation
+        .map((v) => `${where}${v.instancePath.replaceAll('/', '.') || ''}: ${v.message}`)
+        .join('; ');
+      return reply.status(400).send(body('invalid-request', message, field));
+    }
+    if (isDomainError(err)) {
+      return reply.status(statusOfCode[err.code]).send(body(err.code, err.message, undefined, err.details));
+    }
+    // Fastify's own client errors: bad JSON, unsupported media type, body too large, …
+    if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+      return reply.status(err.statusCode).send(body(err.code?.toLowerCase() ?? 'bad-request', err.message));
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply
+      .status(500)
+      .send(
+        body('internal', 'Aviary hit an unexpected error; it is logged with this request id: ' + request.id),
+      );
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(body('not-found', `no route ${request.method} ${request.url.split('?')[0]}; see /api/docs`)),
+  );
+}

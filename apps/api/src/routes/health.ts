@@ -1,0 +1,54 @@
+import { Readiness } from '@aviary/contracts';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<void>;
+}
+
+const timeoutMs = 2_000;
+
+async function run(check: ReadinessCheck): Promise<{ ok: boolean; message?: string }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([check.check(), timeout]);
+    return { ok: true };
+  } catch (err) {
+    return { ok: false, message: (err as Error).message };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export const healthRoutes =
+  (checks: ReadinessCheck[]): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/healthz',
+      { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      async () => ({
+        status: 'ok' as const,
+      }),
+    );
+    app.get(
+      '/readyz',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Database, cluster and Prometheus reachable, each named',
+          response: { 200: Readiness, 503: Readiness },
+        },
+      },
+      async (_request, reply) => {
+        const results = await Promise.all(checks.map(async (c) => [c.name, await run(c)] as const));
+        const ready = results.every(([, r]) => r.ok);
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not-ready', checks: Object.fromEntries(results) });
+      },
+    );
+  };

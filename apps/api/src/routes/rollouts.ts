@@ -1,0 +1,120 @@
+import {
+  ActionRequest,
+  ErrorBody,
+  EventList,
+  ListEventsQuery,
+  ListRolloutsQuery,
+  Rollout,
+  RolloutIdParams,
+  RolloutList,
+  StartRolloutRequest,
+  paths,
+} from '@aviary/contracts';
+import { type HistoryStore, type RolloutEngine, toContract } from '@aviary/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+
+const IdempotencyHeader = z.looseObject({ 'idempotency-key': z.string().max(200).optional() });
+
+const errors = {
+  400: ErrorBody,
+  401: ErrorBody,
+  404: ErrorBody,
+  409: ErrorBody,
+  422: ErrorBody,
+  503: ErrorBody,
+  504: ErrorBody,
+};
+
+export const rolloutRoutes =
+  (deps: { engine: RolloutEngine; history: HistoryStore }): FastifyPluginAsyncZod =>
+  async (app) => {
+    const { engine, history } = deps;
+
+    app.post(
+      paths.rollouts,
+      {
+        schema: {
+          tags: ['rollouts'],
+          summary:
+            'Start a canary: create the canary Deployment, wait until it is available, set the first step',
+          headers: IdempotencyHeader,
+          body: StartRolloutRequest,
+          response: { 201: Rollout, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor);
+        return reply
+          .status(201)
+          .header('location', `${paths.rollouts}/${rollout.id}`)
+          .send(toContract(rollout));
+      },
+    );
+
+    app.get(
+      paths.rollouts,
+      {
+        schema: {
+          tags: ['rollouts'],
+          summary: 'Rollouts, newest first, with cursor pagination',
+          querystring: ListRolloutsQuery,
+          response: { 200: RolloutList, 400: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { limit, cursor, ...filter } = request.query;
+        const page = history.list(filter, limit, cursor);
+        return { items: page.items.map(toContract), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.get(
+      paths.rollout,
+      {
+        schema: {
+          tags: ['rollouts'],
+          params: RolloutIdParams,
+          response: { 200: Rollout, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => toContract(engine.get(request.params.id)),
+    );
+
+    app.get(
+      paths.rolloutEvents,
+      {
+        schema: {
+          tags: ['rollouts'],
+          summary: "A rollout's append-only history: who, when, what, from/to weight, why",
+          params: RolloutIdParams,
+          querystring: ListEventsQuery,
+          response: { 200: EventList, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request) => {
+        engine.get(request.params.id);
+        return { items: history.events(request.params.id, request.query.limit, request.query.after) };
+      },
+    );
+
+    app.post(
+      paths.rolloutActions,
+      {
+        schema: {
+          tags: ['rollouts'],
+          summary: 'step, set-weight, pause, resume, promote or rollback',
+          description:
+            'Answers 200 with the rollout once the cluster did it, or 202 with the rollout mid-operation when the work takes longer than AVIARY_ACTION_WAIT_MS (the stream reports its end).',
+          headers: IdempotencyHeader,
+          params: RolloutIdParams,
+          body: ActionRequest,
+          response: { 200: Rollout, 202: Rollout, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const rollout = await engine.act(request.params.id, request.body, request.actor);
+        return reply.status(rollout.operation ? 202 : 200).send(toContract(rollout));
+      },
+    );
+  };
