@@ -2,7 +2,7 @@
 // Runs every check of the workspace — lint, typecheck, each package's tests — and ends with one
 // line "N passed, N failed" summing them all. Exits non-zero if anything failed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -79,5 +79,8 @@ if (!testsOk && reported.length === 0) {
 }
 
 console.log(failures.length ? `\nFailed: ${failures.join(', ')}` : '\nAll checks passed.');
-console.log(`${passed} passed, ${failed} failed`);
+const summary = `${passed} passed, ${failed} failed`;
+console.log(summary);
+mkdirSync(join(root, '.test-results'), { recursive: true });
+writeFileSync(join(root, '.test-results', 'summary.txt'), `${summary}\n`);
 process.exit(failed === 0 ? 0 : 1);
