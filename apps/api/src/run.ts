@@ -82,8 +82,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const url = `http://${env.AVIARY_HOST}:${typeof address === 'object' && address ? address.port : env.AVIARY_PORT}`;
 
   await engine.recover();
-  const watch = watchRouterWeights(kube.config, router.watchPath(), (target, weights) =>
-    engine.observe(target, weights),
+  const watch = watchRouterWeights(
+    kube.config,
+    router.watchPath(),
+    (target, weights) => engine.observe(target, weights),
+    (vs) => router.remember(vs),
   );
 
   let stopping: Promise<void> | undefined;

@@ -141,3 +141,15 @@ export async function startRollout(
     `rollout ${res.body.id} to reach its first step`,
   );
 }
+
+/** Wait until a rollout has no operation under way (a rollback's cleanup included). */
+export async function settled(stack: Stack, id: string): Promise<Json> {
+  return waitFor(
+    async () => {
+      const r = (await stack.api('GET', `/api/v1/rollouts/${id}`)).body;
+      return r.operation === null ? r : undefined;
+    },
+    20_000,
+    `rollout ${id} to settle`,
+  );
+}

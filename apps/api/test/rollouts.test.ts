@@ -5,6 +5,7 @@ import {
   clusterWeights,
   deployPath,
   kube,
+  settled,
   startRollout,
   startStack,
   waitFor,
@@ -126,7 +127,9 @@ describe('a rollout from start to promotion', () => {
   it('promotes: stable on the new image, all traffic to stable, canary at zero', async () => {
     const res = await act(rollout.id, { type: 'promote', reason: 'all green' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ phase: 'promoted', weight: 0, operation: null });
+    // Answered once traffic is back on stable; scaling the canary down follows.
+    expect(res.body).toMatchObject({ phase: 'promoted', weight: 0 });
+    await settled(stack, rollout.id);
     const stable = await kube(stack, 'GET', deployPath('checkout'));
     expect(stable.spec.template.spec.containers[0].image).toBe('registry.local/shop/checkout:1.1.0');
     expect(stable.status.availableReplicas).toBe(stable.spec.replicas);
@@ -157,7 +160,9 @@ describe('rollback', () => {
     const res = await act(r.id, { type: 'rollback', reason: `errors while ${phase}` });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ phase: 'rolled-back', weight: 0 });
+    // Traffic is on stable by the time the request is answered; the canary scales down after.
     expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 100, canary: 0 });
+    await settled(stack, r.id);
     expect((await kube(stack, 'GET', deployPath('catalog-canary'))).spec.replicas).toBe(0);
     expect((await events(r.id)).at(-1)).toMatchObject({
       action: 'rollback',
@@ -176,6 +181,7 @@ describe('rollback', () => {
     expect(res.body.phase).toBe('starting');
     const rb = await act(res.body.id, { type: 'rollback', reason: 'wrong image' });
     expect(rb.body.phase).toBe('rolled-back');
+    await settled(stack, res.body.id);
     expect(await clusterWeights(stack, 'payments')).toEqual({ stable: 100, canary: 0 });
     const canary = await kube(stack, 'GET', deployPath('payments-canary'));
     // Either the canary was never created, or it is scaled to zero.
@@ -205,8 +211,10 @@ describe('rollback', () => {
       'stable on the new image',
     );
     const rb = await act(r.id, { type: 'rollback', reason: 'abort promotion' });
+    expect(rb.body).toMatchObject({ phase: 'rolled-back', weight: 0 });
+    expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 100, canary: 0 });
     await fetch(faults, { method: 'DELETE' });
-    expect(rb.body).toMatchObject({ phase: 'rolled-back', operation: null });
+    await settled(stack, r.id);
     expect((await promoting).status).toBe(409);
     expect(await stableImage()).toBe('registry.local/shop/catalog:1.0.0');
     expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 100, canary: 0 });

@@ -50,6 +50,11 @@ export interface PendingOperation {
   startedAt: string;
   /** Unique per attempt: a rollback replaces it, and the preempted work notices. */
   token: string;
+  /**
+   * Set once the action took effect and its event is written; what remains is cleanup (scaling
+   * the canary down), which a restart finishes without recording the action again.
+   */
+  recorded?: boolean;
   details?: Record<string, unknown>;
 }
 
@@ -89,6 +94,8 @@ export interface HistoryStore {
   get(id: string): StoredRollout | null;
   findActive(namespace: string, service: string): StoredRollout | null;
   listActive(): StoredRollout[];
+  /** Rollouts with an operation under way, in any phase. */
+  listPending(): StoredRollout[];
   list(filter: RolloutFilter, limit: number, cursor?: string): Page<StoredRollout>;
   events(rolloutId: string, limit: number, afterId?: number): RolloutEvent[];
   /** Insert a rollout with its first events; throws DomainError `active-rollout-exists` when the target has one. */

@@ -36,6 +36,9 @@ export class MemoryHistory implements HistoryStore {
       .filter((r) => !finalPhases.includes(r.phase))
       .map((r) => structuredClone(r));
   }
+  listPending() {
+    return [...this.rollouts.values()].filter((r) => r.operation).map((r) => structuredClone(r));
+  }
   list(_filter: RolloutFilter, limit: number): Page<StoredRollout> {
     return { items: [...this.rollouts.values()].slice(0, limit), nextCursor: null };
   }

@@ -9,7 +9,7 @@ import {
   type StoredRollout,
   type Written,
 } from '@aviary/core';
-import { and, asc, desc, eq, gt, inArray, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { toEvent, toEventRow, toRollout, toRolloutRow } from './rows.ts';
@@ -46,6 +46,17 @@ export class SqliteHistoryStore implements HistoryStore {
       .select()
       .from(rollouts)
       .where(active)
+      .orderBy(asc(rollouts.createdAt), asc(rollouts.id))
+      .all()
+      .map(toRollout);
+  }
+
+  /** Rollouts with a cluster operation under way, whatever their phase (a rollback may be cleaning up). */
+  listPending(): StoredRollout[] {
+    return this.db
+      .select()
+      .from(rollouts)
+      .where(isNotNull(rollouts.operation))
       .orderBy(asc(rollouts.createdAt), asc(rollouts.id))
       .all()
       .map(toRollout);

@@ -13,6 +13,7 @@ export function watchRouterWeights(
   config: KubeConfig,
   path: string,
   listener: WeightsListener,
+  onObject?: (vs: VirtualService) => void,
 ): { stop(): void } {
   let stopped = false;
   let abort: AbortController | undefined;
@@ -28,6 +29,7 @@ export function watchRouterWeights(
         (type, obj: VirtualService) => {
           failures = 0;
           if (type !== 'ADDED' && type !== 'MODIFIED') return;
+          onObject?.(obj);
           for (const service of splitServices(obj)) {
             const weights = readSplit(obj, service);
             if (weights) listener({ namespace: obj.metadata.namespace ?? 'default', service }, weights);

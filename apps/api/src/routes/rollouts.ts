@@ -114,7 +114,9 @@ export const rolloutRoutes =
       },
       async (request, reply) => {
         const rollout = await engine.act(request.params.id, request.body, request.actor);
-        return reply.status(rollout.operation ? 202 : 200).send(toContract(rollout));
+        // 202 while the action itself is still under way; cleanup after it does not count.
+        const underway = rollout.operation && !rollout.operation.recorded;
+        return reply.status(underway ? 202 : 200).send(toContract(rollout));
       },
     );
   };

@@ -10,6 +10,11 @@ export interface OperationContext {
   router: TrafficRouter;
   workloads: Workloads;
   guard: Guard;
+  /**
+   * The action has taken effect (traffic is where it should be): record it and answer the
+   * request now; what follows is cleanup. Skipped when a previous run already recorded it.
+   */
+  taken: () => Promise<void>;
 }
 
 const split = (canary: number) => ({ stable: 100 - canary, canary });
@@ -49,7 +54,7 @@ export const procedures: Record<PendingOperation['type'], (ctx: OperationContext
    * No moment of mixed or missing capacity: the canary takes all traffic at full size while
    * stable rolls to the new image, then traffic returns to stable and the canary goes away.
    */
-  async promote({ rollout, router, workloads, guard }) {
+  async promote({ rollout, router, workloads, guard, taken }) {
     const target = rollout.target;
     const stable = await workloads.stable(target);
     await guard(() => workloads.scaleCanary(target, stable.replicas));
@@ -58,22 +63,25 @@ export const procedures: Record<PendingOperation['type'], (ctx: OperationContext
     await guard(() => workloads.setStableImage(target, rollout.canaryImage));
     await workloads.waitStableAvailable(target);
     await guard(() => router.setWeights(target, split(0)));
+    await taken();
     await guard(() => workloads.scaleCanary(target, 0));
   },
 
   /**
-   * All traffic to stable at once, then the canary to zero. If a promotion had already moved
-   * stable to the new image, stable goes back to the old image first: "stable" must mean the
-   * version that was stable when the rollout began.
+   * All traffic to stable at once — one write, then the answer — and cleanup after: the canary
+   * to zero and, if a promotion had already moved stable to the new image, stable back to the
+   * image it had when the rollout began. Until then stable runs what the canary ran, so the
+   * switch never makes things worse.
    */
-  async rollback({ rollout, router, workloads, guard }) {
+  async rollback({ rollout, router, workloads, guard, taken }) {
     const target = rollout.target;
+    await guard(() => router.setWeights(target, split(0)));
+    await taken();
     const stable = await workloads.stable(target);
     if (stable.image !== rollout.stableImage) {
       await guard(() => workloads.setStableImage(target, rollout.stableImage));
       await workloads.waitStableAvailable(target);
     }
-    await guard(() => router.setWeights(target, split(0)));
     await guard(() => workloads.scaleCanary(target, 0));
   },
 };

@@ -71,7 +71,15 @@ describe('RolloutEngine', () => {
 
   it('promotes without a moment of missing capacity and ends with the canary at zero', async () => {
     const r = await started();
-    const done = await engine.act(r.id, { type: 'promote' }, 'alice');
+    const answered = await engine.act(r.id, { type: 'promote' }, 'alice');
+    // Answered once all traffic is back on stable; scaling the canary down follows.
+    expect(answered).toMatchObject({
+      phase: 'promoted',
+      weight: 0,
+      operation: { type: 'promote', recorded: true },
+    });
+    await engine.idle();
+    const done = engine.get(r.id);
     expect(cluster.calls).toEqual([
       'scaleCanary 4',
       'waitCanaryAvailable',
@@ -93,14 +101,56 @@ describe('RolloutEngine', () => {
 
   it('rolls back with traffic first and records the reason', async () => {
     const r = await started();
-    const done = await engine.act(r.id, { type: 'rollback', reason: '5xx spike' }, 'oncall');
+    const cleanup = deferred();
+    const scale = cluster.scaleCanary.bind(cluster);
+    cluster.scaleCanary = async (t, replicas) => {
+      await cleanup.promise;
+      await scale(t, replicas);
+    };
+    const answered = await engine.act(r.id, { type: 'rollback', reason: '5xx spike' }, 'oncall');
+    expect(answered).toMatchObject({ phase: 'rolled-back', weight: 0 });
+    // The answer does not wait for the canary to scale down.
+    expect(cluster.calls).toEqual(['setWeights 100/0']);
+    cleanup.resolve();
+    await engine.idle();
     expect(cluster.calls).toEqual(['setWeights 100/0', 'scaleCanary 0']);
-    expect(done.phase).toBe('rolled-back');
+    expect(engine.get(r.id)).toMatchObject({ phase: 'rolled-back', operation: null });
     expect(history.events(r.id).at(-1)).toMatchObject({
       action: 'rollback',
       reason: '5xx spike',
       actor: 'oncall',
     });
+  });
+
+  it('records a failed cleanup after a rollback took effect without undoing it', async () => {
+    const r = await started();
+    cluster.failNext.scaleCanary = new Error('API server unavailable');
+    await engine.act(r.id, { type: 'rollback', reason: 'bad' }, 'oncall');
+    await engine.idle();
+    expect(engine.get(r.id)).toMatchObject({ phase: 'rolled-back', weight: 0, operation: null });
+    expect(history.events(r.id).slice(-2)).toMatchObject([
+      { action: 'rollback', toPhase: 'rolled-back' },
+      { action: 'operation-failed', details: { attempted: 'rollback', stage: 'cleanup' } },
+    ]);
+  });
+
+  it('finishes a rollback cleanup interrupted by a restart without recording it twice', async () => {
+    const r = await started();
+    const stall = deferred();
+    let scaled = false;
+    cluster.scaleCanary = async (_t, replicas) => {
+      await stall.promise;
+      scaled = replicas === 0;
+    };
+    await engine.act(r.id, { type: 'rollback', reason: 'bad' }, 'oncall');
+    // The process dies during cleanup; another takes over.
+    const restarted = new RolloutEngine({ history, router: cluster, workloads: cluster });
+    stall.resolve();
+    await restarted.recover();
+    await restarted.idle();
+    expect(scaled).toBe(true);
+    expect(restarted.get(r.id)).toMatchObject({ phase: 'rolled-back', operation: null });
+    expect(actions(r.id).filter((a) => a === 'rollback')).toHaveLength(1);
   });
 
   it('lets a rollback overtake a step that is waiting for canary capacity', async () => {

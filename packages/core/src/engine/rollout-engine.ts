@@ -119,7 +119,7 @@ export class RolloutEngine {
       }),
     ]);
     this.deps.onWrite?.(created);
-    this.launch(created.rollout, op);
+    void this.launch(created.rollout, op);
     return created.rollout;
   }
 
@@ -158,7 +158,7 @@ export class RolloutEngine {
           token: this.newId(),
         };
         const claimed = this.write(current, { operation: op, phase: plan.duringPhase, updatedAt: now }, []);
-        if (claimed) return this.await(id, this.launch(claimed.rollout, op));
+        if (claimed) return this.await(id, this.launch(claimed.rollout, op).answered);
       }
       // Someone else changed the rollout between our read and our write.
       if (action.expectedVersion !== undefined || attempt >= 5) {
@@ -199,11 +199,9 @@ export class RolloutEngine {
 
   /** After a restart: finish interrupted operations and reconcile weights with the cluster. */
   async recover(): Promise<void> {
+    for (const r of this.deps.history.listPending()) void this.launch(r, r.operation!);
     for (const r of this.deps.history.listActive()) {
-      if (r.operation) {
-        this.launch(r, r.operation);
-        continue;
-      }
+      if (r.operation) continue;
       try {
         this.observe(r.target, await this.deps.router.getWeights(r.target));
       } catch {
@@ -217,22 +215,45 @@ export class RolloutEngine {
     while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
   }
 
-  private launch(rollout: StoredRollout, op: PendingOperation): Promise<StoredRollout> {
-    const work = this.execute(rollout, op).finally(() => {
-      if (this.running.get(op.token) === work) this.running.delete(op.token);
+  /**
+   * Run an operation in the background. `answered` settles when the request can be answered:
+   * once the action took effect (before cleanup), or when the operation ends.
+   */
+  private launch(
+    rollout: StoredRollout,
+    op: PendingOperation,
+  ): { done: Promise<StoredRollout>; answered: Promise<StoredRollout> } {
+    let answer!: (r: StoredRollout) => void;
+    const answered = new Promise<StoredRollout>((resolve) => {
+      answer = resolve;
     });
-    this.running.set(op.token, work);
-    work.catch(() => undefined);
-    return work;
+    const done = this.execute(rollout, op, answer).finally(() => {
+      if (this.running.get(op.token) === done) this.running.delete(op.token);
+    });
+    this.running.set(op.token, done);
+    const settled = Promise.race([answered, done]);
+    // Failures are recorded in history; a caller that awaits still sees them.
+    done.catch(() => undefined);
+    settled.catch(() => undefined);
+    return { done, answered: settled };
   }
 
-  private async execute(rollout: StoredRollout, op: PendingOperation): Promise<StoredRollout> {
+  private async execute(
+    rollout: StoredRollout,
+    op: PendingOperation,
+    answer: (r: StoredRollout) => void,
+  ): Promise<StoredRollout> {
     const key = `${rollout.target.namespace}/${rollout.target.service}`;
+    const owns = () => this.deps.history.get(rollout.id)?.operation?.token === op.token;
     const guard = (write: () => Promise<void>) =>
       this.writes.run(key, async () => {
-        if (this.deps.history.get(rollout.id)?.operation?.token !== op.token) throw new Preempted();
+        if (!owns()) throw new Preempted();
         await write();
       });
+    const taken = async () => {
+      if (!op.recorded) answer(this.record(rollout.id, op, false));
+      op.recorded = true;
+    };
     try {
       await procedures[op.type]({
         rollout,
@@ -240,8 +261,9 @@ export class RolloutEngine {
         router: this.deps.router,
         workloads: this.deps.workloads,
         guard,
+        taken,
       });
-      return this.finish(rollout.id, op, undefined);
+      return op.recorded ? this.clearOperation(rollout.id, op) : this.record(rollout.id, op, true);
     } catch (err) {
       if (err instanceof Preempted) {
         throw new DomainError(
@@ -249,61 +271,74 @@ export class RolloutEngine {
           `a rollback of rollout ${rollout.id} took over before this ${op.action} reached the cluster`,
         );
       }
-      return this.finish(rollout.id, op, err as Error);
+      return this.fail(rollout.id, op, err as Error);
     }
   }
 
-  /** Record the operation's outcome; on failure, say exactly where traffic now is. */
-  private async finish(id: string, op: PendingOperation, error: Error | undefined): Promise<StoredRollout> {
-    const actual = error
-      ? await this.deps.router.getWeights(this.get(id).target).catch(() => undefined)
-      : undefined;
+  /** The action took effect: new state and its event in one write; the operation stays while cleanup runs. */
+  private record(id: string, op: PendingOperation, final: boolean): StoredRollout {
+    for (;;) {
+      const r = this.get(id);
+      if (r.operation?.token !== op.token) throw new Preempted();
+      const operation = final ? null : { ...op, recorded: true };
+      const written = this.write(
+        r,
+        {
+          operation,
+          phase: op.toPhase,
+          weight: op.toWeight,
+          stepIndex: op.toStepIndex,
+          updatedAt: this.now(),
+        },
+        [
+          ...(op.type === 'start'
+            ? [
+                this.event({
+                  actor: op.actor,
+                  action: 'canary-ready',
+                  from: r,
+                  to: r,
+                  reason: null,
+                  details: { image: r.canaryImage },
+                }),
+              ]
+            : []),
+          this.event({
+            actor: op.actor,
+            action: op.action,
+            from: { ...r, weight: op.fromWeight, phase: op.fromPhase },
+            to: { ...r, weight: op.toWeight, phase: op.toPhase },
+            reason: op.reason,
+            details: op.details ?? null,
+          }),
+        ],
+      );
+      if (written) return written.rollout;
+    }
+  }
+
+  private clearOperation(id: string, op: PendingOperation): StoredRollout {
+    for (;;) {
+      const r = this.get(id);
+      if (r.operation?.token !== op.token) return r;
+      const written = this.write(r, { operation: null, updatedAt: this.now() }, []);
+      if (written) return written.rollout;
+    }
+  }
+
+  /** Record a failed operation with where traffic really is, and say so to the caller. */
+  private async fail(id: string, op: PendingOperation, error: Error): Promise<StoredRollout> {
+    const actual = await this.deps.router.getWeights(this.get(id).target).catch(() => undefined);
     for (;;) {
       const r = this.get(id);
       if (r.operation?.token !== op.token)
         throw new DomainError('rollout-busy', `rollout ${id} was taken over by another action`);
-      const now = this.now();
-      if (!error) {
-        const written = this.write(
-          r,
-          {
-            operation: null,
-            phase: op.toPhase,
-            weight: op.toWeight,
-            stepIndex: op.toStepIndex,
-            updatedAt: now,
-          },
-          [
-            ...(op.type === 'start'
-              ? [
-                  this.event({
-                    actor: op.actor,
-                    action: 'canary-ready',
-                    from: r,
-                    to: r,
-                    reason: null,
-                    details: { image: r.canaryImage },
-                  }),
-                ]
-              : []),
-            this.event({
-              actor: op.actor,
-              action: op.action,
-              from: { ...r, weight: op.fromWeight, phase: op.fromPhase },
-              to: { ...r, weight: op.toWeight, phase: op.toPhase },
-              reason: op.reason,
-              details: op.details ?? null,
-            }),
-          ],
-        );
-        if (written) return written.rollout;
-        continue;
-      }
-      const weight = actual?.canary ?? r.weight;
-      const phase = op.type === 'promote' ? 'progressing' : op.fromPhase;
+      // After the action took effect only cleanup failed: the phase stands, the failure is noted.
+      const weight = op.recorded ? r.weight : (actual?.canary ?? r.weight);
+      const phase = op.recorded ? r.phase : op.type === 'promote' ? 'progressing' : op.fromPhase;
       const written = this.write(
         r,
-        { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: now },
+        { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: this.now() },
         [
           this.event({
             actor: op.actor,
@@ -313,6 +348,7 @@ export class RolloutEngine {
             reason: op.reason,
             details: {
               attempted: op.action,
+              stage: op.recorded ? 'cleanup' : 'action',
               toWeight: op.toWeight,
               error: error.message,
               traffic: actual ?? 'unknown',
@@ -321,6 +357,7 @@ export class RolloutEngine {
         ],
       );
       if (!written) continue;
+      if (op.recorded) return written.rollout;
       const where = actual
         ? `traffic is now ${actual.stable}% stable / ${actual.canary}% canary`
         : 'the current traffic split could not be read';

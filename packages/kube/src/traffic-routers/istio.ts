@@ -19,6 +19,8 @@ export class IstioRouter implements TrafficRouter {
   private readonly version: string;
   /** namespace/service → VirtualService name, learnt by listing. */
   private readonly names = new Map<string, string>();
+  /** namespace/service → the VirtualService as last read, written or watched. */
+  private readonly latest = new Map<string, VirtualService>();
 
   constructor(
     private readonly custom: CustomObjectsApi,
@@ -34,20 +36,47 @@ export class IstioRouter implements TrafficRouter {
     return split;
   }
 
+  /**
+   * One PUT in the common case: the change is applied to the object as last seen, carrying its
+   * resourceVersion. If someone changed it since, that is a 409, and the change is re-applied
+   * to a fresh read — so a rollback costs one round trip and still never overwrites blindly.
+   */
   async setWeights(target: TargetRef, split: TrafficSplit): Promise<void> {
+    const key = `${target.namespace}/${target.service}`;
+    let seen = this.latest.get(key);
     await withRetry(`setting ${target.service} to ${split.stable}/${split.canary}`, async () => {
-      const vs = await this.read(target);
-      const current = readSplit(vs, target.service);
-      if (current?.stable === split.stable && current.canary === split.canary) return;
-      await this.custom.replaceNamespacedCustomObject({
-        group: istioGroup,
-        version: this.version,
-        namespace: target.namespace,
-        plural: 'virtualservices',
-        name: vs.metadata.name,
-        body: withSplit(vs, target.service, split),
-      });
+      const vs = seen ?? (await this.read(target));
+      if (!seen) {
+        const current = readSplit(vs, target.service);
+        if (current?.stable === split.stable && current.canary === split.canary) return;
+      }
+      seen = undefined;
+      try {
+        const written = (await this.custom.replaceNamespacedCustomObject({
+          group: istioGroup,
+          version: this.version,
+          namespace: target.namespace,
+          plural: 'virtualservices',
+          name: vs.metadata.name,
+          body: withSplit(vs, target.service, split),
+        })) as VirtualService;
+        this.latest.set(key, written);
+      } catch (err) {
+        this.latest.delete(key);
+        throw err;
+      }
     });
+  }
+
+  /** Keep the latest copy of a VirtualService seen on a watch. */
+  remember(vs: VirtualService): void {
+    for (const service of splitServices(vs)) {
+      const key = `${vs.metadata.namespace}/${service}`;
+      const known = this.latest.get(key);
+      if (!known || Number(vs.metadata.resourceVersion) >= Number(known.metadata.resourceVersion))
+        this.latest.set(key, vs);
+      this.names.set(key, vs.metadata.name);
+    }
   }
 
   /** Every VirtualService in all namespaces (discovery and reconciliation). */
@@ -79,13 +108,15 @@ export class IstioRouter implements TrafficRouter {
       if (!name) throw notCanaryable(target);
     }
     try {
-      return (await this.custom.getNamespacedCustomObject({
+      const vs = (await this.custom.getNamespacedCustomObject({
         group: istioGroup,
         version: this.version,
         namespace: target.namespace,
         plural: 'virtualservices',
         name,
       })) as VirtualService;
+      this.latest.set(key, vs);
+      return vs;
     } catch (err) {
       if (statusOf(err) === 404) {
         this.names.delete(key);
