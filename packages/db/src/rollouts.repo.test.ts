@@ -157,6 +157,102 @@ describe('update (compare-and-set on version)', () => {
   });
 });
 
+describe('update: unspecified fields and JSON columns', () => {
+  // What is stored, as text: the JSON columns must read the same whichever statement wrote them.
+  const rawRollout = (id: string) =>
+    handle.sqlite.prepare('SELECT operation, steps FROM rollouts WHERE id = ?').get(id) as {
+      operation: string | null;
+      steps: string;
+    };
+  const rawDetails = (rolloutId: string) =>
+    (
+      handle.sqlite.prepare('SELECT details FROM events WHERE rollout_id = ? ORDER BY id').all(rolloutId) as {
+        details: string | null;
+      }[]
+    ).map((e) => e.details);
+
+  it('keeps the operation when it is not given, clears it to SQL NULL on null, and sets a new one', () => {
+    const r = aRollout({ operation: pending });
+    store.create(r, []);
+    const asCreated = rawRollout(r.id);
+
+    const kept = store.update(r.id, 1, { weight: 5 }, []);
+    expect(kept?.rollout).toEqual({ ...r, weight: 5, version: 2 });
+    expect(rawRollout(r.id)).toEqual(asCreated);
+
+    const cleared = store.update(r.id, 2, { operation: null }, []);
+    expect(cleared?.rollout).toEqual({ ...r, weight: 5, version: 3, operation: null });
+    // NULL, not the JSON text 'null': listPending() relies on it.
+    expect(rawRollout(r.id).operation).toBeNull();
+    expect(store.listPending()).toEqual([]);
+
+    const next: PendingOperation = { ...pending, token: 'tok-2', recorded: true };
+    const set = store.update(r.id, 3, { operation: next }, []);
+    expect(set?.rollout.operation).toEqual(next);
+    expect(store.get(r.id)?.operation).toEqual(next);
+    expect(rawRollout(r.id).operation).toBe(JSON.stringify(next));
+  });
+
+  it('writes JSON as the drizzle insert does, so each path reads what the other wrote', () => {
+    const tricky: PendingOperation = {
+      ...pending,
+      reason: 'quote " backslash \\ newline \n ünïcödé 🚀',
+      details: { nested: { list: [1, 'two', null, { three: 3 }] }, empty: {}, flag: false },
+    };
+    const details = { image: 'a:"b"', nested: { n: [1.5, -2] }, none: null };
+    // create() inserts the rollout with drizzle's query builder; update() uses the prepared statement.
+    const a = aRollout({ operation: tricky });
+    store.create(a, [anEvent({ details }), anEvent({ details: null })]);
+    const b = aRollout({ target: { namespace: 'shop', service: 'cart', router: 'istio' } });
+    store.create(b, []);
+    store.update(b.id, 1, { operation: tricky }, [anEvent({ details }), anEvent({ details: null })]);
+
+    expect(rawRollout(b.id)).toEqual(rawRollout(a.id));
+    expect(rawDetails(b.id)).toEqual(rawDetails(a.id));
+    expect(rawDetails(b.id)).toEqual([JSON.stringify(details), null]);
+    expect(store.get(a.id)?.operation).toEqual(tricky);
+    expect(store.get(b.id)?.operation).toEqual(tricky);
+    expect(store.get(b.id)?.steps).toEqual(a.steps);
+    expect(store.events(b.id, 10).map((e) => e.details)).toEqual([details, null]);
+  });
+
+  it('appends several events in the order given, with increasing ids', () => {
+    const r = aRollout();
+    store.create(r, []);
+    const written = store.update(r.id, 1, { phase: 'progressing' }, [
+      anEvent({ action: 'step', toWeight: 1 }),
+      anEvent({ action: 'set-weight', toWeight: 5 }),
+      anEvent({ action: 'pause', toWeight: 5 }),
+    ]);
+    expect(written?.events.map((e) => [e.rolloutId, e.action, e.toWeight])).toEqual([
+      [r.id, 'step', 1],
+      [r.id, 'set-weight', 5],
+      [r.id, 'pause', 5],
+    ]);
+    const ids = written?.events.map((e) => e.id) ?? [];
+    expect(ids).toEqual([...ids].sort((x, y) => x - y));
+    expect(store.events(r.id, 10)).toEqual(written?.events);
+  });
+});
+
+describe('listPending', () => {
+  it('lists the rollouts with an operation under way, in any phase, oldest first', () => {
+    const rolledBack = aRollout({ operation: { ...pending, type: 'rollback', token: 'rb' } });
+    const idle = aRollout({ target: { namespace: 'shop', service: 'cart', router: 'istio' } });
+    const moving = aRollout({
+      target: { namespace: 'shop', service: 'auth', router: 'istio' },
+      operation: pending,
+    });
+    for (const r of [rolledBack, idle, moving]) store.create(r, []);
+    store.update(rolledBack.id, 1, { phase: 'rolled-back' }, []);
+
+    expect(store.listPending().map((r) => [r.id, r.phase, r.operation?.token])).toEqual([
+      [rolledBack.id, 'rolled-back', 'rb'],
+      [moving.id, 'starting', 'tok-1'],
+    ]);
+  });
+});
+
 describe('events are append-only', () => {
   it('aborts any UPDATE or DELETE of an event, whoever issues it', () => {
     const r = aRollout();

@@ -12,54 +12,112 @@ import {
 import { and, asc, desc, eq, gt, inArray, isNotNull, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { toEvent, toEventRow, toRollout, toRolloutRow } from './rows.ts';
+import { toEvent, toRollout, toRolloutRow } from './rows.ts';
 import { events, type RolloutRow, rollouts } from './schema/index.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
 
 const active = notInArray(rollouts.phase, [...finalPhases]);
 
+/**
+ * The statements on the hot path of every API action, built and prepared once per connection.
+ * An unprepared drizzle query rebuilds its SQL and has better-sqlite3 prepare it again on every
+ * call, which costs more than running it.
+ *
+ * Placeholders are bound as given: nothing passes through a column's encoder, because drizzle
+ * would encode a JSON column's `null` as the text 'null'. JSON values are encoded beforehand with
+ * the column's own encoder (see `json`), so rows read the same whichever path wrote them.
+ */
+function prepareStatements(db: Db) {
+  const p = sql.placeholder;
+  const byCreation = [asc(rollouts.createdAt), asc(rollouts.id)];
+  return {
+    get: db
+      .select()
+      .from(rollouts)
+      .where(eq(rollouts.id, p('id')))
+      .prepare(),
+    findActive: db
+      .select()
+      .from(rollouts)
+      .where(and(eq(rollouts.namespace, p('namespace')), eq(rollouts.service, p('service')), active))
+      .prepare(),
+    listActive: db
+      .select()
+      .from(rollouts)
+      .where(active)
+      .orderBy(...byCreation)
+      .prepare(),
+    listPending: db
+      .select()
+      .from(rollouts)
+      .where(isNotNull(rollouts.operation))
+      .orderBy(...byCreation)
+      .prepare(),
+    // One statement for every combination of changes: NULL means "leave as is" for the NOT NULL
+    // columns, and `setOperation` tells clearing the nullable operation from leaving it.
+    // The version check and the write are one statement: no read-then-write window.
+    update: db
+      .update(rollouts)
+      .set({
+        phase: sql`coalesce(${p('phase')}, ${rollouts.phase})`,
+        weight: sql`coalesce(${p('weight')}, ${rollouts.weight})`,
+        stepIndex: sql`coalesce(${p('stepIndex')}, ${rollouts.stepIndex})`,
+        operation: sql`CASE WHEN ${p('setOperation')} THEN ${p('operation')} ELSE ${rollouts.operation} END`,
+        updatedAt: sql`coalesce(${p('updatedAt')}, ${rollouts.updatedAt})`,
+        version: sql`${rollouts.version} + 1`,
+      })
+      .where(and(eq(rollouts.id, p('id')), eq(rollouts.version, p('expectedVersion'))))
+      .returning()
+      .prepare(),
+    insertEvent: db
+      .insert(events)
+      .values({
+        rolloutId: sql`${p('rolloutId')}`,
+        at: sql`${p('at')}`,
+        actor: sql`${p('actor')}`,
+        action: sql`${p('action')}`,
+        fromWeight: sql`${p('fromWeight')}`,
+        toWeight: sql`${p('toWeight')}`,
+        fromPhase: sql`${p('fromPhase')}`,
+        toPhase: sql`${p('toPhase')}`,
+        reason: sql`${p('reason')}`,
+        details: sql`${p('details')}`,
+      })
+      .returning()
+      .prepare(),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
 /** The rollout history in SQLite. Every write is one IMMEDIATE transaction (see below). */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly db: Db;
+  private readonly q: Statements;
 
   constructor({ db }: Pick<AviaryDb, 'db'>) {
     this.db = db;
+    this.q = prepareStatements(db);
   }
 
   get(id: string): StoredRollout | null {
-    const row = this.db.select().from(rollouts).where(eq(rollouts.id, id)).get();
+    const row = this.q.get.get({ id });
     return row ? toRollout(row) : null;
   }
 
   findActive(namespace: string, service: string): StoredRollout | null {
-    const row = this.db
-      .select()
-      .from(rollouts)
-      .where(and(eq(rollouts.namespace, namespace), eq(rollouts.service, service), active))
-      .get();
+    const row = this.q.findActive.get({ namespace, service });
     return row ? toRollout(row) : null;
   }
 
   listActive(): StoredRollout[] {
-    return this.db
-      .select()
-      .from(rollouts)
-      .where(active)
-      .orderBy(asc(rollouts.createdAt), asc(rollouts.id))
-      .all()
-      .map(toRollout);
+    return this.q.listActive.all().map(toRollout);
   }
 
   /** Rollouts with a cluster operation under way, whatever their phase (a rollback may be cleaning up). */
   listPending(): StoredRollout[] {
-    return this.db
-      .select()
-      .from(rollouts)
-      .where(isNotNull(rollouts.operation))
-      .orderBy(asc(rollouts.createdAt), asc(rollouts.id))
-      .all()
-      .map(toRollout);
+    return this.q.listPending.all().map(toRollout);
   }
 
   /** Newest first; `cursor` is a previous page's `nextCursor`, which is null on the last page. */
@@ -115,7 +173,7 @@ export class SqliteHistoryStore implements HistoryStore {
           if (isActiveTargetConflict(err)) throw this.activeRolloutExists(tx, rollout);
           throw err;
         }
-        return { rollout: toRollout(row), events: appendEvents(tx, rollout.id, newEvents) };
+        return { rollout: toRollout(row), events: this.appendEvents(rollout.id, newEvents) };
       },
       { behavior: 'immediate' },
     );
@@ -127,20 +185,46 @@ export class SqliteHistoryStore implements HistoryStore {
     changes: RolloutChanges,
     newEvents: NewEvent[],
   ): Written | null {
+    // Prepared statements run on the same connection, so they are part of this transaction.
     return this.db.transaction(
-      (tx) => {
-        // The version check and the write are one statement: no read-then-write window.
-        const row = tx
-          .update(rollouts)
-          .set({ ...definedChanges(changes), version: sql`${rollouts.version} + 1` })
-          .where(and(eq(rollouts.id, id), eq(rollouts.version, expectedVersion)))
-          .returning()
-          .get();
+      () => {
+        const row = this.q.update.get({
+          id,
+          expectedVersion,
+          phase: changes.phase ?? null,
+          weight: changes.weight ?? null,
+          stepIndex: changes.stepIndex ?? null,
+          // `undefined` means "leave as is"; `operation: null` clears the pending operation.
+          setOperation: changes.operation === undefined ? 0 : 1,
+          operation: json(rollouts.operation, changes.operation),
+          updatedAt: changes.updatedAt ?? null,
+        });
         if (!row) return null;
-        return { rollout: toRollout(row), events: appendEvents(tx, id, newEvents) };
+        return { rollout: toRollout(row), events: this.appendEvents(id, newEvents) };
       },
       { behavior: 'immediate' },
     );
+  }
+
+  /** Call inside the write's transaction. One prepared INSERT per event, so ids follow `newEvents`. */
+  private appendEvents(rolloutId: string, newEvents: NewEvent[]): RolloutEvent[] {
+    return newEvents.map((e) => {
+      const row = this.q.insertEvent.get({
+        rolloutId,
+        // `?? null`: a missing field is NULL, as drizzle writes it (and NOT NULL still rejects it).
+        at: e.at ?? null,
+        actor: e.actor ?? null,
+        action: e.action ?? null,
+        fromWeight: e.fromWeight ?? null,
+        toWeight: e.toWeight ?? null,
+        fromPhase: e.fromPhase ?? null,
+        toPhase: e.toPhase ?? null,
+        reason: e.reason ?? null,
+        details: json(events.details, e.details),
+      });
+      // INSERT … RETURNING always yields the row it inserted.
+      return toEvent(row!);
+    });
   }
 
   private activeRolloutExists(tx: Tx, rollout: StoredRollout): DomainError {
@@ -159,29 +243,12 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 }
 
-function appendEvents(tx: Tx, rolloutId: string, newEvents: NewEvent[]): RolloutEvent[] {
-  if (newEvents.length === 0) return [];
-  return (
-    tx
-      .insert(events)
-      .values(newEvents.map((e) => toEventRow(rolloutId, e)))
-      .returning()
-      .all()
-      .map(toEvent)
-      // RETURNING promises no order; ids follow insertion order.
-      .sort((a, b) => a.id - b.id)
-  );
-}
-
-// `undefined` means "leave as is"; `operation: null` clears the pending operation.
-function definedChanges(changes: RolloutChanges): Partial<typeof rollouts.$inferInsert> {
-  const set: Partial<typeof rollouts.$inferInsert> = {};
-  if (changes.phase !== undefined) set.phase = changes.phase;
-  if (changes.weight !== undefined) set.weight = changes.weight;
-  if (changes.stepIndex !== undefined) set.stepIndex = changes.stepIndex;
-  if (changes.operation !== undefined) set.operation = changes.operation;
-  if (changes.updatedAt !== undefined) set.updatedAt = changes.updatedAt;
-  return set;
+/**
+ * A JSON column's value as drizzle's `mode: 'json'` writes it: the column's own encoder, and SQL
+ * NULL (not the text 'null') for null or a missing value.
+ */
+function json<T>(column: { mapToDriverValue(value: T): unknown }, value: T | null | undefined): unknown {
+  return value === null || value === undefined ? null : column.mapToDriverValue(value);
 }
 
 function isActiveTargetConflict(err: unknown): boolean {

@@ -1,8 +1,9 @@
 import type { RolloutEvent } from '@aviary/contracts';
-import type { NewEvent, StoredRollout } from '@aviary/core';
-import type { EventRow, NewEventRow, NewRolloutRow, RolloutRow } from './schema/index.ts';
+import type { StoredRollout } from '@aviary/core';
+import type { EventRow, NewRolloutRow, RolloutRow } from './schema/index.ts';
 
-// Rows ⇄ domain types. JSON columns are parsed by drizzle (`mode: 'json'`).
+// Rows ⇄ domain types. JSON columns are parsed by drizzle (`mode: 'json'`). New events are bound
+// to a prepared statement field by field (rollouts.repo.ts), not mapped to a row here.
 
 export const toRollout = (row: RolloutRow): StoredRollout => ({
   id: row.id,
@@ -52,17 +53,4 @@ export const toEvent = (row: EventRow): RolloutEvent => ({
   toPhase: row.toPhase,
   reason: row.reason,
   details: row.details ?? null,
-});
-
-export const toEventRow = (rolloutId: string, e: NewEvent): NewEventRow => ({
-  rolloutId,
-  at: e.at,
-  actor: e.actor,
-  action: e.action,
-  fromWeight: e.fromWeight,
-  toWeight: e.toWeight,
-  fromPhase: e.fromPhase,
-  toPhase: e.toPhase,
-  reason: e.reason,
-  details: e.details,
 });
