@@ -1,0 +1,42 @@
+import { promString, rangeSeconds, regexEscape } from '../promql.ts';
+import type { MeshQueries, RolloutQueryInput } from './types.ts';
+
+/**
+ * Istio standard metrics (ROUTERS.md §2d, §9). `reporter="destination"` counts what reached the
+ * pods, so each arm's own failures land on it; summing both reporters would double count.
+ */
+const REQUESTS = 'istio_requests_total';
+const BUCKETS = 'istio_request_duration_milliseconds_bucket';
+const BY_WORKLOAD = 'sum by (destination_workload)';
+
+function matchers(input: RolloutQueryInput): string {
+  // Regex matchers are fully anchored, so "web|web-canary" does not also pick up "web-canary-2".
+  const workloads = `${regexEscape(input.stableWorkload)}|${regexEscape(input.canaryWorkload)}`;
+  return [
+    'reporter="destination"',
+    `destination_workload_namespace=${promString(input.namespace)}`,
+    `destination_workload=~${promString(workloads)}`,
+  ].join(',');
+}
+
+const FIVE_XX = 'response_code=~"5.."';
+
+function over(fn: 'increase' | 'rate', metric: string, input: RolloutQueryInput, extra?: string): string {
+  const sel = extra ? `${matchers(input)},${extra}` : matchers(input);
+  return `${fn}(${metric}{${sel}}[${rangeSeconds(input.window)}])`;
+}
+
+export const istioQueries: MeshQueries = {
+  workloadLabel: 'destination_workload',
+  requests: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input)})`,
+  serverErrors: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input, FIVE_XX)})`,
+  latencyBuckets: (input) => `sum by (destination_workload, le) (${over('increase', BUCKETS, input)})`,
+  requestRate: (input) => `${BY_WORKLOAD} (${over('rate', REQUESTS, input)})`,
+  errorShare: (input) => {
+    const all = `${BY_WORKLOAD} (${over('rate', REQUESTS, input)})`;
+    const failed = `${BY_WORKLOAD} (${over('rate', REQUESTS, input, FIVE_XX)})`;
+    // A workload that never answered 5xx has no 5xx series; `or 0 * all` makes its share 0
+    // instead of dropping it, while 0 requests still divide to NaN (no data).
+    return `(${failed} or 0 * ${all}) / ${all}`;
+  },
+};

@@ -1,0 +1,26 @@
+/** One rollout as the mesh's metrics see it: both arms of one namespace over one window. */
+export interface RolloutQueryInput {
+  namespace: string;
+  stableWorkload: string;
+  canaryWorkload: string;
+  /** Range of the `[…]` selector in seconds (rounded; at least 1). */
+  window: number;
+}
+
+/**
+ * A mesh's PromQL for one rollout. Every query groups by `workloadLabel`, so one query answers for
+ * both arms and a key missing from the result means "no data for that arm".
+ */
+export interface MeshQueries {
+  workloadLabel: string;
+  /** Requests in the window (counts from increase(): extrapolated floats). */
+  requests(input: RolloutQueryInput): string;
+  /** 5xx responses in the window. */
+  serverErrors(input: RolloutQueryInput): string;
+  /** Cumulative latency bucket counts in the window, grouped by workload and `le` (milliseconds). */
+  latencyBuckets(input: RolloutQueryInput): string;
+  /** Requests per second over the window, for charts. */
+  requestRate(input: RolloutQueryInput): string;
+  /** Share of 5xx over the window (0–1), for charts: 0 when none failed, NaN when no requests. */
+  errorShare(input: RolloutQueryInput): string;
+}
