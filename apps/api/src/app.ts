@@ -1,17 +1,21 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { paths } from '@aviary/contracts';
-import type { HistoryStore, RolloutEngine } from '@aviary/core';
+import type { HistoryStore, MetricPointStore, RolloutEngine, TrafficRouter } from '@aviary/core';
 import type { IdempotencyRepo } from '@aviary/db';
 import type { DiscoveredTarget } from '@aviary/kube';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { EventBus } from './events-bus.ts';
+import type { Guard } from './jobs/guard.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import type { Profiles } from './profiles.ts';
+import { gateRoutes } from './routes/gates.ts';
 import { type ReadinessCheck, healthRoutes } from './routes/health.ts';
+import { profileRoutes } from './routes/profiles.ts';
 import { rolloutRoutes } from './routes/rollouts.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { targetRoutes } from './routes/targets.ts';
@@ -24,6 +28,11 @@ export interface AppDeps {
   readiness: ReadinessCheck[];
   bus: EventBus;
   adminToken: string;
+  guard: Guard;
+  points: MetricPointStore;
+  profiles: Profiles;
+  router: TrafficRouter;
+  gateIntervalSeconds: number;
 }
 
 /** Builds the API; never listens (server.ts does, tests use inject() or listen on port 0). */
@@ -53,6 +62,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(healthRoutes(deps.readiness));
   await app.register(targetRoutes(deps));
   await app.register(rolloutRoutes(deps));
+  await app.register(gateRoutes({ ...deps, intervalSeconds: deps.gateIntervalSeconds }));
+  await app.register(profileRoutes(deps));
   await app.register(streamRoutes(deps.bus));
   return app;
 }

@@ -14,6 +14,13 @@ const Env = z.object({
   /** How long an action request waits for its cluster work before answering (202) with the rollout mid-operation. */
   AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
   AVIARY_AVAILABLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(180_000),
+  /** Seconds between gate evaluations (and metric samples) of every active rollout. */
+  AVIARY_GATE_INTERVAL: z.coerce.number().min(0.2).max(300).default(5),
+  /** Seconds of data behind each chart point's rates. */
+  AVIARY_CHART_WINDOW: z.coerce.number().int().min(5).max(3600).default(30),
+  /** Where the guard's leader-election Lease lives. */
+  AVIARY_LEASE_NAMESPACE: z.string().default('default'),
+  AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
   AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Set by the dev entry when Aviary runs on the sandbox; the dashboard shows a banner. */
   AVIARY_SANDBOX: z.enum(['0', '1']).default('0'),

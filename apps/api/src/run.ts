@@ -1,20 +1,38 @@
 import { randomBytes } from 'node:crypto';
-import { RolloutEngine, toContract } from '@aviary/core';
-import { IdempotencyRepo, SqliteHistoryStore, createDb } from '@aviary/db';
+import { DomainError, RolloutEngine, toContract } from '@aviary/core';
+import {
+  IdempotencyRepo,
+  SqliteHistoryStore,
+  SqliteMetricPointStore,
+  SqliteProfileStore,
+  createDb,
+} from '@aviary/db';
 import {
   DeploymentWorkloads,
   IstioRouter,
+  LeaseElector,
+  canaryName,
   createKubeClients,
   discoverTargets,
   watchRouterWeights,
 } from '@aviary/kube';
+import {
+  PrometheusClient,
+  type RolloutSample,
+  isPrometheusError,
+  sampleRollout,
+  validateQuery,
+} from '@aviary/prometheus';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.ts';
 import type { Env } from './env.ts';
 import { EventBus } from './events-bus.ts';
+import { Guard } from './jobs/guard.ts';
+import { Profiles, invalidQuery } from './profiles.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
+  guard: Guard;
   url: string;
   adminToken: string;
   stop(): Promise<void>;
@@ -36,10 +54,55 @@ export async function startServer(env: Env): Promise<RunningServer> {
     availableTimeoutMs: env.AVIARY_AVAILABLE_TIMEOUT_MS,
   });
   const bus = new EventBus();
+  const points = new SqliteMetricPointStore(database);
+  const prom = env.AVIARY_PROMETHEUS_URL
+    ? new PrometheusClient({ url: env.AVIARY_PROMETHEUS_URL })
+    : undefined;
+  const log = {
+    warn: (obj: unknown, msg: string) => app.log.warn(obj, msg),
+    error: (obj: unknown, msg: string) => app.log.error(obj, msg),
+  };
+  const profiles = new Profiles({
+    store: new SqliteProfileStore(database),
+    annotationsOf: (namespace, service) => router.annotations({ namespace, service, router: 'istio' }),
+    validate: async (profile, namespace, service) => {
+      if (profile.business.length === 0) return;
+      if (!prom)
+        throw new DomainError(
+          'metrics-unavailable',
+          'AVIARY_PROMETHEUS_URL is not set, so business metric queries cannot be checked',
+        );
+      for (const metric of profile.business) {
+        for (const part of ['numerator', 'denominator'] as const) {
+          try {
+            const result = await validateQuery(prom, metric[part], {
+              namespace,
+              workload: service,
+              windowSeconds: 300,
+            });
+            if (!result.ok) throw invalidQuery(metric.name, part, result.message);
+          } catch (err) {
+            if (!isPrometheusError(err)) throw err;
+            throw new DomainError(
+              'metrics-unavailable',
+              `Prometheus could not check the query: ${err.message}; try again when it answers`,
+            );
+          }
+        }
+      }
+    },
+    log,
+  });
+  const elector = new LeaseElector(kube.config, {
+    namespace: env.AVIARY_LEASE_NAMESPACE,
+    name: env.AVIARY_LEASE_NAME,
+  });
+  let guard: Guard | undefined;
   const engine = new RolloutEngine({
     history,
     router,
     workloads,
+    gates: { current: (r) => guard?.current(r) ?? null },
     actionWaitMs: env.AVIARY_ACTION_WAIT_MS,
     onWrite: ({ rollout, events }) => {
       bus.publish({ type: 'rollout', rollout: toContract(rollout) });
@@ -47,6 +110,31 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
   });
 
+  guard = new Guard({
+    history,
+    engine,
+    points,
+    profileOf: async (r) => (await profiles.get(r.target.namespace, r.target.service)).profile,
+    sample: async (r, stepStartedAt, profile, now) => {
+      if (!prom) return noPrometheus(now);
+      return sampleRollout(prom, {
+        provider: 'istio',
+        namespace: r.target.namespace,
+        stableWorkload: r.target.service,
+        canaryWorkload: canaryName(r.target.service),
+        stepStartedAt,
+        now,
+        chartWindowSeconds: env.AVIARY_CHART_WINDOW,
+        latencyQuantile: profile.latency.quantile,
+        business: profile.business,
+      });
+    },
+    publish: (message) => bus.publish(message),
+    isLeader: () => elector.isLeader,
+    intervalMs: env.AVIARY_GATE_INTERVAL * 1000,
+    chartWindowSeconds: env.AVIARY_CHART_WINDOW,
+    log,
+  });
   const prometheus = env.AVIARY_PROMETHEUS_URL;
   const app = await buildApp(
     {
@@ -55,6 +143,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
       idempotency,
       bus,
       adminToken,
+      guard,
+      points,
+      profiles,
+      router,
+      gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
       discover: () => discoverTargets(kube.apps, kube.custom, env.AVIARY_ISTIO_API_VERSION),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },
@@ -82,6 +175,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const url = `http://${env.AVIARY_HOST}:${typeof address === 'object' && address ? address.port : env.AVIARY_PORT}`;
 
   await engine.recover();
+  elector.start();
+  guard.start();
   const watch = watchRouterWeights(
     kube.config,
     router.watchPath(),
@@ -93,6 +188,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const stop = () => {
     stopping ??= (async () => {
       watch.stop();
+      await guard?.stop();
+      await elector.stop();
       await app.close();
       // Give running operations a moment to record their outcome; a restart finishes the rest.
       await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 5_000))]);
@@ -100,5 +197,19 @@ export async function startServer(env: Env): Promise<RunningServer> {
     })();
     return stopping;
   };
-  return { app, url, adminToken, stop };
+  return { app, url, adminToken, guard, stop };
+}
+
+function noPrometheus(now: Date): RolloutSample {
+  const none = { canary: null, stable: null };
+  const chart = { requestRate: null, errorRate: null, p50: null, p95: null, p99: null, business: {} };
+  return {
+    at: now.toISOString(),
+    errors: none,
+    latency: { ...none, thresholdMs: null },
+    business: [],
+    chart: { canary: chart, stable: chart },
+    canaryRequestRate: null,
+    unavailable: 'no Prometheus is configured (AVIARY_PROMETHEUS_URL)',
+  };
 }

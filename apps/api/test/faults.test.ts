@@ -40,7 +40,12 @@ describe('faults and races', () => {
         ? act(r.id, { type: 'pause' })
         : i % 7 === 5
           ? act(r.id, { type: 'resume' })
-          : act(r.id, { type: 'set-weight', weight: weights[i % weights.length] }),
+          : act(r.id, {
+              type: 'set-weight',
+              weight: weights[i % weights.length],
+              override: true,
+              reason: 'no metrics in this test',
+            }),
     );
     const results = await Promise.all(requests);
     for (const res of results) {
@@ -71,7 +76,7 @@ describe('faults and races', () => {
   it('reports a failing cluster API clearly and records no phantom step', async () => {
     const r = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:3.0.0');
     await inject({ method: 'PUT', path: 'virtualservices/catalog$', status: 500 });
-    const res = await act(r.id, { type: 'step' });
+    const res = await act(r.id, { type: 'step', override: true, reason: 'no metrics in this test' });
     await clearFaults();
     expect(res.status).toBe(503);
     expect(res.body.error.code).toBe('cluster-unavailable');
@@ -85,7 +90,9 @@ describe('faults and races', () => {
     expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 99, canary: 1 });
 
     // Once the cluster answers again the same step goes through.
-    expect((await act(r.id, { type: 'step' })).body.weight).toBe(5);
+    expect(
+      (await act(r.id, { type: 'step', override: true, reason: 'no metrics in this test' })).body.weight,
+    ).toBe(5);
     await act(r.id, { type: 'rollback', reason: 'cleanup' });
   }, 60_000);
 
@@ -93,7 +100,12 @@ describe('faults and races', () => {
     const r = await startRollout(stack, 'payments', 'registry.local/shop/payments:2.0.0');
     await inject({ method: 'PUT', path: 'virtualservices/payments$', status: 409, times: 2 });
     await inject({ method: 'GET', path: 'virtualservices/payments$', status: 429, times: 1 });
-    const res = await act(r.id, { type: 'set-weight', weight: 20 });
+    const res = await act(r.id, {
+      type: 'set-weight',
+      weight: 20,
+      override: true,
+      reason: 'no metrics in this test',
+    });
     expect(res.status).toBe(200);
     expect(await clusterWeights(stack, 'payments')).toEqual({ stable: 80, canary: 20 });
     expect(((await fetch(faults()).then((x) => x.json())) as Json).items ?? []).toHaveLength(0);

@@ -43,11 +43,13 @@ export function apiClient(base: string): Api {
 }
 
 /** The whole stack on real parts: the sandbox cluster, a SQLite file, the API on a free port. */
-export async function startStack(opts: { prometheus?: boolean; actionWaitMs?: number } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { prometheus?: boolean; actionWaitMs?: number; rps?: number; env?: Record<string, string> } = {},
+): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'aviary-api-'));
   const sandbox = await startSandbox({
     dir: join(dir, 'sandbox'),
-    rps: 5,
+    rps: opts.rps ?? 5,
     readyDelayMs: 150,
     scrapeIntervalSeconds: 2,
     prometheus: opts.prometheus ? 'embedded' : 'none',
@@ -62,6 +64,7 @@ export async function startStack(opts: { prometheus?: boolean; actionWaitMs?: nu
     AVIARY_ACTION_WAIT_MS: String(opts.actionWaitMs ?? 15_000),
     AVIARY_AVAILABLE_TIMEOUT_MS: '20000',
     ...(sandbox.endpoints.prometheus ? { AVIARY_PROMETHEUS_URL: sandbox.endpoints.prometheus } : {}),
+    ...opts.env,
   };
   const server = await startServer(readEnv(env, {}));
   return {

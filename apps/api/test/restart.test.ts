@@ -80,6 +80,7 @@ describe('SIGKILL during promote', () => {
     });
     const accepted = await first.api('POST', `/api/v1/rollouts/${id}/actions`, {
       type: 'promote',
+      override: true,
       reason: 'ship it',
     });
     expect(accepted.status).toBe(202);

@@ -62,6 +62,21 @@ describe('a rollout from start to promotion', () => {
     expect((await events(rollout.id)).map((e) => e.action)).toEqual(['created', 'canary-ready', 'step']);
   });
 
+  it('refuses to step on a gate that has not passed, and says what to do', async () => {
+    const gate = await stack.api('GET', `/api/v1/rollouts/${rollout.id}/gate`);
+    expect(gate.status).toBe(200);
+    // This stack has no Prometheus: no data is never a pass.
+    expect(gate.body.verdict).toBe('inconclusive');
+    const res = await act(rollout.id, { type: 'step' });
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('gate-not-passed');
+    expect(res.body.error.message).toMatch(/override: true with a reason/);
+    const noReason = await act(rollout.id, { type: 'step', override: true });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.message).toContain('reason');
+    expect(await clusterWeights(stack, 'checkout')).toEqual({ stable: 99, canary: 1 });
+  });
+
   it('refuses a second rollout of the same service', async () => {
     const res = await stack.api('POST', '/api/v1/rollouts', {
       namespace: 'shop',
@@ -73,14 +88,26 @@ describe('a rollout from start to promotion', () => {
   });
 
   it('steps to the next weight', async () => {
-    const res = await act(rollout.id, { type: 'step', reason: 'looks fine' });
+    const res = await act(rollout.id, { override: true, type: 'step', reason: 'looks fine' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ weight: 5, stepIndex: 1 });
+    // The override is in history with the gate it overrode.
+    const step = (await events(rollout.id)).at(-1);
+    expect(step).toMatchObject({
+      action: 'step',
+      reason: 'looks fine',
+      details: { override: true, gate: { verdict: 'inconclusive' } },
+    });
     expect(await clusterWeights(stack, 'checkout')).toEqual({ stable: 95, canary: 5 });
   });
 
   it('scales the canary before raising its weight, and down only after lowering it', async () => {
-    const res = await act(rollout.id, { type: 'set-weight', weight: 75 });
+    const res = await act(rollout.id, {
+      type: 'set-weight',
+      weight: 75,
+      override: true,
+      reason: 'no metrics in this test',
+    });
     expect(res.body.weight).toBe(75);
     expect((await kube(stack, 'GET', deployPath('checkout-canary'))).spec.replicas).toBe(2);
     const down = await act(rollout.id, { type: 'set-weight', weight: 5, reason: 'back down' });
@@ -91,7 +118,11 @@ describe('a rollout from start to promotion', () => {
 
   it('pause blocks stepping until resumed', async () => {
     expect((await act(rollout.id, { type: 'pause' })).body.phase).toBe('paused');
-    const blocked = await act(rollout.id, { type: 'step' });
+    const blocked = await act(rollout.id, {
+      type: 'step',
+      override: true,
+      reason: 'no metrics in this test',
+    });
     expect(blocked.status).toBe(409);
     expect(blocked.body.error).toMatchObject({ code: 'rollout-paused' });
     expect(blocked.body.error.message).toMatch(/resume/);
@@ -102,7 +133,12 @@ describe('a rollout from start to promotion', () => {
   it('refuses a stale expectedVersion and changes nothing', async () => {
     const current = (await stack.api('GET', `/api/v1/rollouts/${rollout.id}`)).body;
     const before = (await events(rollout.id)).length;
-    const res = await act(rollout.id, { type: 'step', expectedVersion: current.version - 1 });
+    const res = await act(rollout.id, {
+      type: 'step',
+      expectedVersion: current.version - 1,
+      override: true,
+      reason: 'no metrics in this test',
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('version-conflict');
     expect((await stack.api('GET', `/api/v1/rollouts/${rollout.id}`)).body.version).toBe(current.version);
@@ -111,8 +147,16 @@ describe('a rollout from start to promotion', () => {
 
   it('acts once for the same Idempotency-Key sent twice', async () => {
     const headers = { 'idempotency-key': `step-${rollout.id}` };
-    const first = await act(rollout.id, { type: 'step' }, headers);
-    const second = await act(rollout.id, { type: 'step' }, headers);
+    const first = await act(
+      rollout.id,
+      { type: 'step', override: true, reason: 'no metrics in this test' },
+      headers,
+    );
+    const second = await act(
+      rollout.id,
+      { type: 'step', override: true, reason: 'no metrics in this test' },
+      headers,
+    );
     expect(first.status).toBe(200);
     expect(second.status).toBe(200);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
@@ -125,7 +169,7 @@ describe('a rollout from start to promotion', () => {
   });
 
   it('promotes: stable on the new image, all traffic to stable, canary at zero', async () => {
-    const res = await act(rollout.id, { type: 'promote', reason: 'all green' });
+    const res = await act(rollout.id, { override: true, type: 'promote', reason: 'all green' });
     expect(res.status).toBe(200);
     // Answered once traffic is back on stable; scaling the canary down follows.
     expect(res.body).toMatchObject({ phase: 'promoted', weight: 0 });
@@ -154,7 +198,7 @@ describe('rollback', () => {
     ['paused', async (id: string) => void (await act(id, { type: 'pause' }))],
   ])('works from %s: all traffic to stable, canary at zero, reason recorded', async (phase, prepare) => {
     const r = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:2.0.0-errors');
-    await act(r.id, { type: 'set-weight', weight: 50 });
+    await act(r.id, { type: 'set-weight', weight: 50, override: true, reason: 'no metrics in this test' });
     await prepare(r.id);
     expect((await stack.api('GET', `/api/v1/rollouts/${r.id}`)).body.phase).toBe(phase);
     const res = await act(r.id, { type: 'rollback', reason: `errors while ${phase}` });
@@ -196,7 +240,7 @@ describe('rollback', () => {
       method: 'POST',
       body: JSON.stringify({ method: 'GET', path: 'deployments/catalog$', delayMs: 1000 }),
     });
-    const promoting = act(r.id, { type: 'promote' });
+    const promoting = act(r.id, { type: 'promote', override: true, reason: 'no metrics in this test' });
     const stableImage = async () =>
       (
         await kube(
@@ -228,7 +272,11 @@ describe('bad input', () => {
   it.each([
     ['an unknown action', { type: 'launch' }, 'type'],
     ['set-weight without a weight', { type: 'set-weight' }, 'weight'],
-    ['a weight over 100', { type: 'set-weight', weight: 140 }, 'weight'],
+    [
+      'a weight over 100',
+      { type: 'set-weight', weight: 140, override: true, reason: 'no metrics in this test' },
+      'weight',
+    ],
     ['a rollback without a reason', { type: 'rollback' }, 'reason'],
   ])('%s is a 400 naming the field', async (_name, body, field) => {
     const r = (await stack.api('GET', '/api/v1/rollouts?limit=1')).body.items[0];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RouterProvider } from './routers.ts';
+import { GateResult, MetricPoint } from './gates.ts';
 import { Rollout, RolloutEvent, RolloutPhase } from './rollouts.ts';
 
 /** Route paths, shared by the API and the dashboard's fetch layer. */
@@ -9,6 +10,9 @@ export const paths = {
   rollout: '/api/v1/rollouts/:id',
   rolloutEvents: '/api/v1/rollouts/:id/events',
   rolloutActions: '/api/v1/rollouts/:id/actions',
+  rolloutGate: '/api/v1/rollouts/:id/gate',
+  rolloutMetrics: '/api/v1/rollouts/:id/metrics',
+  targetProfile: '/api/v1/targets/:namespace/:service/profile',
   stream: '/api/v1/stream',
   openapi: '/api/openapi.json',
   docs: '/api/docs',
@@ -67,5 +71,7 @@ export const Readiness = z.object({
 export const StreamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('rollout'), rollout: Rollout }),
   z.object({ type: z.literal('event'), event: RolloutEvent }),
+  z.object({ type: z.literal('gate'), rolloutId: z.string(), gate: GateResult }),
+  z.object({ type: z.literal('metrics'), rolloutId: z.string(), points: z.array(MetricPoint) }),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;

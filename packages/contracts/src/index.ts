@@ -1,4 +1,5 @@
 export * from './api.ts';
 export * from './errors.ts';
+export * from './gates.ts';
 export * from './rollouts.ts';
 export * from './routers.ts';

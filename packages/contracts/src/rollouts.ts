@@ -97,8 +97,17 @@ export const ActionRequest = z
     weight: Weight.optional(),
     reason: Reason.optional(),
     expectedVersion: z.number().int().min(1).optional(),
+    /** Act although the gate has not passed; needs a reason, and is recorded with the gate's evidence. */
+    override: z.boolean().optional(),
   })
   .superRefine((a, ctx) => {
+    if (a.override && !a.reason) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reason'],
+        message: 'an override needs a reason saying why the gate is overridden',
+      });
+    }
     if (a.type === 'set-weight' && a.weight === undefined) {
       ctx.addIssue({ code: 'custom', path: ['weight'], message: 'set-weight needs a weight from 0 to 100' });
     }

@@ -18,6 +18,9 @@ export const domainErrorCodes = [
   'cluster-unavailable',
   'cluster-conflict',
   'canary-not-ready',
+  'gate-not-passed',
+  'invalid-profile',
+  'metrics-unavailable',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

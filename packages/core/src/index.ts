@@ -1,10 +1,38 @@
 export { canaryReplicasFor } from './capacity.ts';
-export { RolloutEngine, toContract, type EngineDeps } from './engine/rollout-engine.ts';
+export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.ts';
+export { currentStepStart, weightSeries } from './charts/weight-series.ts';
+export { RolloutEngine, gateSnapshot, toContract, type EngineDeps } from './engine/rollout-engine.ts';
+export {
+  DEFAULT_ALPHA,
+  DEFAULT_BETA,
+  evaluateGate,
+  type GateInput,
+  type RawRatio,
+} from './gates/evaluate-gate.ts';
+export {
+  bernoulliLlr,
+  canarySampleSize,
+  erf,
+  erfc,
+  fisherExactOneSided,
+  logGamma,
+  normalCdf,
+  normalQuantile,
+  sprtBounds,
+  sprtDrift,
+  sprtExpectedSamples,
+  twoProportionZTest,
+  wilsonInterval,
+  type SprtBounds,
+} from './gates/statistics.ts';
 export { DomainError, domainErrorCodes, isDomainError, type DomainErrorCode } from './errors.ts';
 export { planAction, stepIndexFor, type ActionPlan, type Operation } from './plan-action.ts';
 export {
   systemClock,
   type Clock,
+  type GateKeeper,
+  type MetricPointStore,
+  type ProfileStore,
   type HistoryStore,
   type NewEvent,
   type Page,

@@ -1,4 +1,13 @@
-import type { EventAction, Rollout, RolloutEvent, RolloutPhase, TargetRef } from '@aviary/contracts';
+import type {
+  EventAction,
+  GateResult,
+  MetricPoint,
+  Rollout,
+  RolloutEvent,
+  RolloutPhase,
+  TargetProfile,
+  TargetRef,
+} from '@aviary/contracts';
 
 export type { TargetRef };
 
@@ -112,3 +121,24 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/**
+ * The latest gate verdict for a rollout at its current weight, as the guard last evaluated it;
+ * null when the current step has not been evaluated yet.
+ */
+export interface GateKeeper {
+  current(rollout: StoredRollout): GateResult | null;
+}
+
+/** Metric profiles stored with their targets. */
+export interface ProfileStore {
+  get(namespace: string, service: string): TargetProfile | null;
+  put(profile: TargetProfile): TargetProfile;
+}
+
+/** Chart samples kept while a rollout runs, so its charts replay after Prometheus forgot. */
+export interface MetricPointStore {
+  append(rolloutId: string, points: MetricPoint[]): void;
+  /** Points with from ≤ at ≤ to, oldest first. */
+  range(rolloutId: string, from: string, to: string): MetricPoint[];
+}

@@ -4,6 +4,27 @@ import type { KubeObject, ObjectStore } from './kube/store.ts';
 export const seedNamespace = 'shop';
 export const seedServices = ['checkout', 'catalog', 'payments'] as const;
 
+/**
+ * The metric profile the seeded services carry in their VirtualService's `aviary.dev/profile`
+ * annotation: Aviary's defaults plus checkout conversion as a business metric, so a `-lowconv`
+ * canary fails its gate on conversion while its error rate and latency look fine.
+ */
+export const seedProfile = {
+  minBakeSeconds: 30,
+  minSamples: 100,
+  business: [
+    {
+      name: 'checkout-conversion',
+      numerator:
+        'sum(increase(shop_checkouts_completed_total{namespace="{{namespace}}",workload="{{workload}}"}[{{window}}]))',
+      denominator:
+        'sum(increase(shop_checkouts_started_total{namespace="{{namespace}}",workload="{{workload}}"}[{{window}}]))',
+      direction: 'higher-is-better',
+      tolerance: 0.05,
+    },
+  ],
+};
+
 /** The stable image every seeded service starts on (see IMAGES.md for the catalogue). */
 export function stableImage(service: string): string {
   return `registry.local/shop/${service}:1.0.0`;
@@ -18,7 +39,12 @@ export function seedObjects(
   namespace = seedNamespace,
   services: readonly string[] = seedServices,
 ): KubeObject[] {
-  const objects: KubeObject[] = [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }];
+  // `default` and `kube-system` exist on every cluster; tools put their Leases there.
+  const objects: KubeObject[] = ['default', 'kube-system', namespace].map((name) => ({
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name },
+  }));
   for (const name of services) {
     const host = `${name}.${namespace}.svc.cluster.local`;
     objects.push(
@@ -60,7 +86,7 @@ export function seedObjects(
       {
         apiVersion: 'networking.istio.io/v1',
         kind: 'VirtualService',
-        metadata: { name, namespace },
+        metadata: { name, namespace, annotations: { 'aviary.dev/profile': JSON.stringify(seedProfile) } },
         spec: {
           hosts: [name, host],
           gateways: ['mesh'],

@@ -20,6 +20,9 @@ export const statusOfCode: Record<DomainErrorCode, number> = {
   'cluster-unavailable': 503,
   'cluster-conflict': 503,
   'canary-not-ready': 504,
+  'gate-not-passed': 409,
+  'invalid-profile': 422,
+  'metrics-unavailable': 503,
 };
 
 const body = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>

@@ -228,3 +228,65 @@ describe('RolloutEngine', () => {
     stall.resolve();
   });
 });
+
+describe('RolloutEngine with a gate', () => {
+  const gate = (verdict: 'pass' | 'fail' | 'inconclusive') => ({
+    verdict,
+    evaluatedAt: '2026-01-01T00:00:00Z',
+    stepStartedAt: '2026-01-01T00:00:00Z',
+    bakeSecondsRemaining: 0,
+    canaryRequestRate: 5,
+    checks: [],
+    summary: `gate says ${verdict}`,
+  });
+  let verdict: 'pass' | 'fail' | 'inconclusive';
+
+  beforeEach(() => {
+    verdict = 'inconclusive';
+    engine = new RolloutEngine({
+      history,
+      router: cluster,
+      workloads: cluster,
+      gates: { current: () => gate(verdict) },
+    });
+  });
+
+  it('refuses to step up or promote on a gate that has not passed, and says why', async () => {
+    const r = await started();
+    await expect(engine.act(r.id, { type: 'step' }, 'alice')).rejects.toMatchObject({
+      code: 'gate-not-passed',
+      message: expect.stringContaining('gate says inconclusive'),
+    });
+    await expect(engine.act(r.id, { type: 'set-weight', weight: 50 }, 'alice')).rejects.toMatchObject({
+      code: 'gate-not-passed',
+    });
+    await expect(engine.act(r.id, { type: 'promote' }, 'alice')).rejects.toMatchObject({
+      code: 'gate-not-passed',
+    });
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('allows stepping down, pausing and rolling back whatever the gate says', async () => {
+    const r = await started();
+    verdict = 'fail';
+    await engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice');
+    await engine.act(r.id, { type: 'pause' }, 'alice');
+    expect((await engine.act(r.id, { type: 'rollback', reason: 'bad' }, 'alice')).phase).toBe('rolled-back');
+  });
+
+  it('records an override with the gate it overrode, and every action with its gate', async () => {
+    const r = await started();
+    await engine.act(r.id, { type: 'step', override: true, reason: 'low traffic at night' }, 'alice');
+    const step = history.events(r.id).at(-1)!;
+    expect(step).toMatchObject({
+      action: 'step',
+      reason: 'low traffic at night',
+      details: { override: true, gate: { verdict: 'inconclusive' } },
+    });
+    verdict = 'pass';
+    await engine.act(r.id, { type: 'step' }, 'alice');
+    expect(history.events(r.id).at(-1)!.details).toEqual({
+      gate: expect.objectContaining({ verdict: 'pass', summary: 'gate says pass' }),
+    });
+  });
+});

@@ -1,9 +1,10 @@
-import type { ActionRequest, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
+import type { ActionRequest, GateResult, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
 import { defaultSteps } from '@aviary/contracts';
 import { DomainError } from '../errors.ts';
 import { planAction, stepIndexFor } from '../plan-action.ts';
 import {
   type Clock,
+  type GateKeeper,
   type HistoryStore,
   type NewEvent,
   type PendingOperation,
@@ -27,6 +28,25 @@ export interface EngineDeps {
   onWrite?: (written: Written) => void;
   /** How long an action request waits for its cluster work before answering with the rollout as it is. */
   actionWaitMs?: number;
+  /** The gate that stepping up and promoting must pass; without one, actions are not gated. */
+  gates?: GateKeeper;
+}
+
+/** What history keeps of the gate an action was taken on. */
+export function gateSnapshot(gate: GateResult | null): Record<string, unknown> {
+  if (!gate) return { verdict: 'inconclusive', summary: 'the gate had not evaluated this step yet' };
+  return {
+    verdict: gate.verdict,
+    summary: gate.summary,
+    evaluatedAt: gate.evaluatedAt,
+    checks: gate.checks.map((c) => ({
+      name: c.name,
+      verdict: c.verdict,
+      canary: c.canary,
+      stable: c.stable,
+      explanation: c.explanation,
+    })),
+  };
 }
 
 class Preempted extends Error {}
@@ -131,6 +151,7 @@ export class RolloutEngine {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(id);
       const plan = planAction(toContract(current), action);
+      const details = this.checkGate(current, plan.event, plan.toWeight, action);
       const now = this.now();
       if (!plan.operation) {
         const written = this.write(current, { phase: plan.toPhase, updatedAt: now }, [
@@ -156,6 +177,7 @@ export class RolloutEngine {
           toPhase: plan.toPhase,
           startedAt: now,
           token: this.newId(),
+          details,
         };
         const claimed = this.write(current, { operation: op, phase: plan.duringPhase, updatedAt: now }, []);
         if (claimed) return this.await(id, this.launch(claimed.rollout, op).answered);
@@ -172,6 +194,33 @@ export class RolloutEngine {
         );
       }
     }
+  }
+
+  /**
+   * Stepping up and promoting need a passing gate, or an explicit override with a reason. Every
+   * action's event keeps the gate it was taken on, so history shows what people saw.
+   */
+  private checkGate(
+    r: StoredRollout,
+    event: string,
+    toWeight: number,
+    action: ActionRequest,
+  ): Record<string, unknown> | undefined {
+    if (!this.deps.gates) return undefined;
+    const gate = this.deps.gates.current(r);
+    const gated = event === 'step' || event === 'promote' || (event === 'set-weight' && toWeight > r.weight);
+    if (gated && gate?.verdict !== 'pass' && !action.override) {
+      const why = gate ? gate.summary : 'the gate has not evaluated this step yet';
+      throw new DomainError(
+        'gate-not-passed',
+        `the gate is ${gate?.verdict ?? 'inconclusive'}: ${why}. Wait for it to pass, or send override: true with a reason`,
+        { gate: gateSnapshot(gate) },
+      );
+    }
+    return {
+      gate: gateSnapshot(gate),
+      ...(gated && action.override && gate?.verdict !== 'pass' ? { override: true } : {}),
+    };
   }
 
   /**

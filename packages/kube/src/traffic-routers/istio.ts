@@ -68,6 +68,14 @@ export class IstioRouter implements TrafficRouter {
     });
   }
 
+  /** The annotations of the target's VirtualService, from the latest copy seen (a GET only if none). */
+  async annotations(target: TargetRef): Promise<Record<string, string>> {
+    const vs =
+      this.latest.get(`${target.namespace}/${target.service}`) ??
+      (await withRetry('reading a VirtualService', () => this.read(target)));
+    return (vs.metadata.annotations as Record<string, string> | undefined) ?? {};
+  }
+
   /** Keep the latest copy of a VirtualService seen on a watch. */
   remember(vs: VirtualService): void {
     for (const service of splitServices(vs)) {

@@ -1,0 +1,54 @@
+import { ErrorBody, KubeName, MetricProfile, TargetProfile, paths } from '@aviary/contracts';
+import type { TrafficRouter } from '@aviary/core';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Profiles } from '../profiles.ts';
+
+const TargetParams = z.object({ namespace: KubeName, service: KubeName });
+
+export const profileRoutes =
+  (deps: { profiles: Profiles; router: TrafficRouter }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      paths.targetProfile,
+      {
+        schema: {
+          tags: ['targets'],
+          summary: "A target's metric profile: what its gate checks and how strictly",
+          params: TargetParams,
+          response: { 200: TargetProfile, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody, 503: ErrorBody },
+        },
+      },
+      async (request) => {
+        const { namespace, service } = request.params;
+        // A target that is not there has no profile: this answers 404/422 with what is missing.
+        await deps.router.getWeights({ namespace, service, router: 'istio' });
+        return deps.profiles.get(namespace, service);
+      },
+    );
+
+    app.put(
+      paths.targetProfile,
+      {
+        schema: {
+          tags: ['targets'],
+          summary: "Replace a target's metric profile; every query is checked by Prometheus first",
+          params: TargetParams,
+          body: MetricProfile,
+          response: {
+            200: TargetProfile,
+            400: ErrorBody,
+            401: ErrorBody,
+            404: ErrorBody,
+            422: ErrorBody,
+            503: ErrorBody,
+          },
+        },
+      },
+      async (request) => {
+        const { namespace, service } = request.params;
+        await deps.router.getWeights({ namespace, service, router: 'istio' });
+        return deps.profiles.put(namespace, service, request.body, request.actor);
+      },
+    );
+  };
