@@ -18,6 +18,7 @@ const aptNeeds = {
     ['prometheus', 'prometheus', 'integration tests query a real Prometheus'],
     ['kubectl', 'kubectl', 'tests drive the sandbox API server with the real kubectl'],
     ['docker-compose', 'docker-compose', 'a test validates docker-compose.yml offline'],
+    ['chromium', 'chromium', 'the dashboard tests run in a real Chromium'],
   ],
 };
 

@@ -33,9 +33,15 @@ const workspaces = [
       .filter((d) => d.isDirectory() && existsSync(join(root, top, d.name, 'package.json')))
       .map((d) => join(root, top, d.name)),
   ),
+  // Browser tests live in a package of their own at the top.
+  ...(existsSync(join(root, 'e2e', 'package.json')) ? [join(root, 'e2e')] : []),
 ];
 const reportOf = (dir) => join(dir, '.test-results', 'vitest.json');
-for (const dir of workspaces) rmSync(reportOf(dir), { force: true });
+const playwrightReportOf = (dir) => join(dir, '.test-results', 'playwright.json');
+for (const dir of workspaces) {
+  rmSync(reportOf(dir), { force: true });
+  rmSync(playwrightReportOf(dir), { force: true });
+}
 
 check('lint', 'pnpm', ['exec', 'biome', 'ci', '.']);
 check('typecheck', 'pnpm', ['exec', 'turbo', 'run', 'typecheck', '--output-logs=errors-only']);
@@ -54,6 +60,19 @@ const reported = [];
 for (const dir of workspaces) {
   const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
   const name = dir === root ? 'workspace' : pkg.name;
+  if (existsSync(playwrightReportOf(dir))) {
+    const { stats } = JSON.parse(readFileSync(playwrightReportOf(dir), 'utf8'));
+    passed += stats.expected + stats.flaky;
+    failed += stats.unexpected;
+    if (
+      stats.unexpected > 0 ||
+      (pkg.scripts?.test && stats.expected + stats.flaky === 0 && stats.unexpected === 0)
+    ) {
+      if (stats.unexpected === 0) failed++;
+      reported.push(`${name} (browser)`);
+    }
+    continue;
+  }
   if (!existsSync(reportOf(dir))) {
     // A suite that should have run but wrote no report crashed before it could.
     if (pkg.scripts?.test) {

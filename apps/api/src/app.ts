@@ -1,6 +1,6 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { paths } from '@aviary/contracts';
+import { type ServerInfo, paths } from '@aviary/contracts';
 import type { HistoryStore, MetricPointStore, RolloutEngine, TrafficRouter } from '@aviary/core';
 import type { IdempotencyRepo } from '@aviary/db';
 import type { DiscoveredTarget } from '@aviary/kube';
@@ -12,6 +12,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import { serveDashboard } from './plugins/static.ts';
 import type { Profiles } from './profiles.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { type ReadinessCheck, healthRoutes } from './routes/health.ts';
@@ -33,6 +34,9 @@ export interface AppDeps {
   profiles: Profiles;
   router: TrafficRouter;
   gateIntervalSeconds: number;
+  info: ServerInfo;
+  /** The built dashboard to serve at `/`, if there is one. */
+  webRoot?: string;
 }
 
 /** Builds the API; never listens (server.ts does, tests use inject() or listen on port 0). */
@@ -59,11 +63,12 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   registerAuth(app, deps.adminToken);
   registerIdempotency(app, deps.idempotency);
   registerMetrics(app, deps.history);
-  await app.register(healthRoutes(deps.readiness));
+  await app.register(healthRoutes(deps.readiness, deps.info));
   await app.register(targetRoutes(deps));
   await app.register(rolloutRoutes(deps));
   await app.register(gateRoutes({ ...deps, intervalSeconds: deps.gateIntervalSeconds }));
   await app.register(profileRoutes(deps));
   await app.register(streamRoutes(deps.bus));
+  if (deps.webRoot) await serveDashboard(app, deps.webRoot);
   return app;
 }

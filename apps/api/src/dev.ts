@@ -24,6 +24,7 @@ const env = sandbox
 const server = await startServer(env);
 console.log(`
 Aviary is running${sandbox ? ' on the sandbox' : ''}.
+  dashboard  ${server.url}/#token=${env.AVIARY_ADMIN_TOKEN ?? server.adminToken}   (the link signs you in)
   API        ${server.url}   (reference: ${server.url}/api/docs)
   token      ${env.AVIARY_ADMIN_TOKEN ? '(AVIARY_ADMIN_TOKEN)' : server.adminToken}${
     sandbox

@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /** The only place that reads process.env. Every setting is named AVIARY_*. */
@@ -22,6 +23,8 @@ const Env = z.object({
   AVIARY_LEASE_NAMESPACE: z.string().default('default'),
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
   AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The built dashboard served at `/` (apps/web/dist by default, when it exists). */
+  AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   /** Set by the dev entry when Aviary runs on the sandbox; the dashboard shows a banner. */
   AVIARY_SANDBOX: z.enum(['0', '1']).default('0'),
 });

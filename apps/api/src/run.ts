@@ -148,6 +148,13 @@ export async function startServer(env: Env): Promise<RunningServer> {
       profiles,
       router,
       gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
+      info: {
+        version: '0.1.0',
+        sandbox: env.AVIARY_SANDBOX === '1',
+        gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
+        prometheus: Boolean(prom),
+      },
+      webRoot: env.AVIARY_WEB_ROOT,
       discover: () => discoverTargets(kube.apps, kube.custom, env.AVIARY_ISTIO_API_VERSION),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },

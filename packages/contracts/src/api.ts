@@ -14,6 +14,7 @@ export const paths = {
   rolloutMetrics: '/api/v1/rollouts/:id/metrics',
   targetProfile: '/api/v1/targets/:namespace/:service/profile',
   stream: '/api/v1/stream',
+  info: '/api/v1/info',
   openapi: '/api/openapi.json',
   docs: '/api/docs',
 } as const;
@@ -75,3 +76,13 @@ export const StreamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('metrics'), rolloutId: z.string(), points: z.array(MetricPoint) }),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;
+
+/** What the dashboard needs to know about the server it talks to. */
+export const ServerInfo = z.object({
+  version: z.string(),
+  /** Running on the sandbox stand-in cluster (the dashboard shows a banner). */
+  sandbox: z.boolean(),
+  gateIntervalSeconds: z.number(),
+  prometheus: z.boolean(),
+});
+export type ServerInfo = z.infer<typeof ServerInfo>;

@@ -1,4 +1,4 @@
-import { Readiness } from '@aviary/contracts';
+import { Readiness, ServerInfo, paths } from '@aviary/contracts';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
@@ -25,8 +25,19 @@ async function run(check: ReadinessCheck): Promise<{ ok: boolean; message?: stri
 }
 
 export const healthRoutes =
-  (checks: ReadinessCheck[]): FastifyPluginAsyncZod =>
+  (checks: ReadinessCheck[], info: ServerInfo): FastifyPluginAsyncZod =>
   async (app) => {
+    app.get(
+      paths.info,
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'What this server is: version, sandbox or not, gate interval',
+          response: { 200: ServerInfo },
+        },
+      },
+      async () => info,
+    );
     app.get(
       '/healthz',
       { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
