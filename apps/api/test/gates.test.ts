@@ -51,6 +51,31 @@ describe('automatic rollback', () => {
     await settled(stack, r.id);
   }, 120_000);
 
+  it('rolls back a canary that converts 30% fewer checkouts on the business metric alone', async () => {
+    // More shoppers on checkout so conversion has evidence within a minute or two.
+    stack.sandbox.traffic.setRate('shop', 'checkout', 150);
+    const r = await startRollout(stack, 'checkout', 'registry.local/shop/checkout:1.2.0-lowconv', {
+      steps: [50, 100],
+    });
+    const rolledBack = await waitFor(
+      async () => {
+        const now = (await stack.api('GET', `/api/v1/rollouts/${r.id}`)).body;
+        return now.phase === 'rolled-back' ? now : undefined;
+      },
+      150_000,
+      'the guard to roll back the low-converting canary',
+    );
+    stack.sandbox.traffic.setRate('shop', 'checkout', 40);
+    expect(rolledBack.weight).toBe(0);
+    const rollback = (await events(r.id)).find((e) => e.action === 'rollback');
+    expect(rollback.actor).toBe('aviary');
+    const checks = rollback.details.gate.checks as Json[];
+    expect(checks.find((c) => c.name === 'checkout-conversion').verdict).toBe('fail');
+    expect(checks.find((c) => c.name === 'error-rate').verdict).not.toBe('fail');
+    expect(rollback.reason).toMatch(/checkout-conversion/);
+    await settled(stack, r.id);
+  }, 180_000);
+
   it('keeps a healthy canary and lets its gate pass', async () => {
     // Passing takes evidence: at 20 canary req/s and a 1-point tolerance, a few hundred requests.
     const profile = {
