@@ -8,18 +8,25 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { EventBus } from './events-bus.ts';
 import type { Guard } from './jobs/guard.ts';
+import type { Access } from './auth/access.ts';
+import { registerAudit } from './plugins/audit.ts';
 import { registerAuth } from './plugins/auth.ts';
 import { registerErrorHandler } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { serveDashboard } from './plugins/static.ts';
 import type { Profiles } from './profiles.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { authRoutes } from './routes/auth.ts';
 import { gateRoutes } from './routes/gates.ts';
 import { type ReadinessCheck, healthRoutes } from './routes/health.ts';
 import { profileRoutes } from './routes/profiles.ts';
 import { rolloutRoutes } from './routes/rollouts.ts';
+import { settingsRoutes } from './routes/settings.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { targetRoutes } from './routes/targets.ts';
+import { tokenRoutes } from './routes/tokens.ts';
+import { userRoutes } from './routes/users.ts';
 
 export interface AppDeps {
   engine: RolloutEngine;
@@ -28,7 +35,7 @@ export interface AppDeps {
   discover: () => Promise<DiscoveredTarget[]>;
   readiness: ReadinessCheck[];
   bus: EventBus;
-  adminToken: string;
+  access: Access;
   guard: Guard;
   points: MetricPointStore;
   profiles: Profiles;
@@ -45,6 +52,9 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // Before any route (Swagger UI's included): every route is checked for its role as it is added.
+  registerAuth(app, deps.access);
+  registerAudit(app, deps.access);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -58,9 +68,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
     transform: jsonSchemaTransform,
   });
   await app.register(fastifySwaggerUi, { routePrefix: paths.docs });
-  app.get(paths.openapi, { schema: { hide: true } }, async () => app.swagger());
+  app.get(paths.openapi, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  registerAuth(app, deps.adminToken);
   registerIdempotency(app, deps.idempotency);
   registerMetrics(app, deps.history);
   await app.register(healthRoutes(deps.readiness, deps.info));
@@ -69,6 +78,11 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(gateRoutes({ ...deps, intervalSeconds: deps.gateIntervalSeconds }));
   await app.register(profileRoutes(deps));
   await app.register(streamRoutes(deps.bus));
+  await app.register(authRoutes(deps.access));
+  await app.register(tokenRoutes(deps.access));
+  await app.register(userRoutes(deps.access));
+  await app.register(settingsRoutes(deps.access));
+  await app.register(auditRoutes(deps.access));
   if (deps.webRoot) await serveDashboard(app, deps.webRoot);
   return app;
 }

@@ -33,7 +33,7 @@ Aviary is running${sandbox ? ' on the sandbox' : ''}.
   Prometheus ${sandbox.endpoints.prometheus}`
       : ''
   }
-Try: curl -s ${server.url}/api/v1/targets
+Try: curl -s -H "Authorization: Bearer ${env.AVIARY_ADMIN_TOKEN ?? server.adminToken}" ${server.url}/api/v1/targets
 Stop with Ctrl-C.`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -10,7 +10,7 @@ const Env = z.object({
   AVIARY_ISTIO_API_VERSION: z.enum(['v1', 'v1beta1', 'v1alpha3']).default('v1'),
   AVIARY_PROMETHEUS_URL: z.url().optional(),
   AVIARY_DB: z.string().default('.aviary/aviary.db'),
-  /** Bearer token for every mutating request; generated and printed at start when unset. */
+  /** The bootstrap admin's bearer token (actor `admin`); generated and printed at start when unset. */
   AVIARY_ADMIN_TOKEN: z.string().min(16, 'AVIARY_ADMIN_TOKEN must be at least 16 characters').optional(),
   /** How long an action request waits for its cluster work before answering (202) with the rollout mid-operation. */
   AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
@@ -27,6 +27,28 @@ const Env = z.object({
   AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   /** Set by the dev entry when Aviary runs on the sandbox; the dashboard shows a banner. */
   AVIARY_SANDBOX: z.enum(['0', '1']).default('0'),
+  /** Dashboard sessions end after this long without a request, and after the maximum age in any case. */
+  AVIARY_SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(30),
+  AVIARY_SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(12),
+  /** Failed sign-ins allowed per account and per client address in 15 minutes before 429. */
+  AVIARY_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+  AVIARY_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Authenticating proxies (IPs or CIDRs, comma-separated) whose identity headers are believed. */
+  AVIARY_TRUSTED_PROXIES: z.string().default(''),
+  AVIARY_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
+  AVIARY_AUTH_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
+  /** Proxy groups to roles, e.g. `release-managers=operator,sre=admin,*=viewer` (`*`: any user). */
+  AVIARY_GROUP_ROLES: z.string().default(''),
 });
 export type Env = z.infer<typeof Env>;
 

@@ -28,6 +28,7 @@ import { buildApp } from './app.ts';
 import type { Env } from './env.ts';
 import { EventBus } from './events-bus.ts';
 import { Guard } from './jobs/guard.ts';
+import { createAccess } from './auth/access.ts';
 import { Profiles, invalidQuery } from './profiles.ts';
 
 export interface RunningServer {
@@ -136,13 +137,24 @@ export async function startServer(env: Env): Promise<RunningServer> {
     log,
   });
   const prometheus = env.AVIARY_PROMETHEUS_URL;
+  const access = createAccess(database, {
+    adminToken,
+    trustedProxies: env.AVIARY_TRUSTED_PROXIES,
+    userHeader: env.AVIARY_AUTH_USER_HEADER,
+    groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
+    groupRoles: env.AVIARY_GROUP_ROLES,
+    sessionIdleMinutes: env.AVIARY_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
+    loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
+    loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
+  });
   const app = await buildApp(
     {
       engine,
       history,
       idempotency,
       bus,
-      adminToken,
+      access,
       guard,
       points,
       profiles,
@@ -173,7 +185,23 @@ export async function startServer(env: Env): Promise<RunningServer> {
       logger:
         env.AVIARY_LOG_LEVEL === 'silent'
           ? false
-          : { level: env.AVIARY_LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+          : {
+              level: env.AVIARY_LOG_LEVEL,
+              // Credentials never reach the log, whatever a serializer or a debug line includes.
+              redact: {
+                paths: [
+                  'req.headers.authorization',
+                  'req.headers.cookie',
+                  'req.headers["x-csrf-token"]',
+                  'res.headers["set-cookie"]',
+                  'headers.authorization',
+                  'headers.cookie',
+                  'body.password',
+                  'body.token',
+                ],
+                censor: '[redacted]',
+              },
+            },
     },
   );
 

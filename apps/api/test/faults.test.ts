@@ -6,6 +6,7 @@ import {
   kube,
   startRollout,
   startStack,
+  token,
   vsPath,
   waitFor,
 } from './harness.ts';
@@ -142,7 +143,10 @@ describe('faults and races', () => {
 
   it('streams rollout changes and history events as Server-Sent Events', async () => {
     const controller = new AbortController();
-    const res = await fetch(`${stack.server.url}/api/v1/stream`, { signal: controller.signal });
+    const res = await fetch(`${stack.server.url}/api/v1/stream`, {
+      signal: controller.signal,
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
     const reader = res.body!.getReader();
     let text = '';

@@ -31,7 +31,8 @@ export function apiClient(base: string): Api {
     const res = await fetch(base + path, {
       method,
       headers: {
-        ...(method === 'GET' ? {} : { authorization: `Bearer ${token}` }),
+        // Reads need a role too (anonymous read-only access is off by default).
+        authorization: `Bearer ${token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },

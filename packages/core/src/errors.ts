@@ -21,6 +21,16 @@ export const domainErrorCodes = [
   'gate-not-passed',
   'invalid-profile',
   'metrics-unavailable',
+  'unauthorized',
+  'forbidden',
+  'csrf-token-invalid',
+  'invalid-credentials',
+  'too-many-attempts',
+  'token-not-found',
+  'user-not-found',
+  'user-exists',
+  'role-above-owner',
+  'invalid-request',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

@@ -61,7 +61,12 @@ describe('createDb on a file', () => {
       const { sqlite } = connect();
       expect(
         sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all(),
-      ).toEqual([{ name: 'events_no_delete' }, { name: 'events_no_update' }]);
+      ).toEqual([
+        { name: 'audit_no_delete' },
+        { name: 'audit_no_update' },
+        { name: 'events_no_delete' },
+        { name: 'events_no_update' },
+      ]);
     } finally {
       process.chdir(cwd);
     }

@@ -3,3 +3,8 @@ export { type IdempotencyBegin, IdempotencyRepo } from './idempotency.repo.ts';
 export { SqliteHistoryStore } from './rollouts.repo.ts';
 export { SqliteMetricPointStore } from './metric-points.repo.ts';
 export { SqliteProfileStore } from './profiles.repo.ts';
+export { type AuditFilter, AuditRepo, type NewAuditRecord } from './audit.repo.ts';
+export { SessionsRepo, type StoredSession } from './sessions.repo.ts';
+export { SettingsRepo } from './settings.repo.ts';
+export { type StoredToken, TokensRepo } from './tokens.repo.ts';
+export { type StoredUser, UsersRepo } from './users.repo.ts';

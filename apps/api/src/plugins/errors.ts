@@ -23,6 +23,16 @@ export const statusOfCode: Record<DomainErrorCode, number> = {
   'gate-not-passed': 409,
   'invalid-profile': 422,
   'metrics-unavailable': 503,
+  unauthorized: 401,
+  forbidden: 403,
+  'csrf-token-invalid': 403,
+  'invalid-credentials': 401,
+  'too-many-attempts': 429,
+  'token-not-found': 404,
+  'user-not-found': 404,
+  'user-exists': 409,
+  'role-above-owner': 403,
+  'invalid-request': 400,
 };
 
 const body = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
@@ -47,6 +57,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
       return reply.status(400).send(body('invalid-request', message, field));
     }
     if (isDomainError(err)) {
+      const retryAfter = err.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
       return reply.status(statusOfCode[err.code]).send(body(err.code, err.message, undefined, err.details));
     }
     // Fastify's own client errors: bad JSON, unsupported media type, body too large, …

@@ -59,7 +59,8 @@ export function registerMetrics(app: FastifyInstance, history: HistoryStore): Re
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
+  // Public like most exporters: Prometheus scrapes it without credentials.
+  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
     reply.type(registry.contentType).send(await registry.metrics()),
   );
   return registry;

@@ -16,8 +16,8 @@ export async function serveDashboard(app: FastifyInstance, root: string): Promis
   await app.register(fastifyStatic, { root, wildcard: false, index: false, maxAge: '365d', immutable: true });
   const index = (_request: FastifyRequest, reply: FastifyReply) =>
     reply.header('cache-control', 'no-cache').sendFile('index.html', { maxAge: 0, immutable: false });
-  app.get('/', { schema: { hide: true } }, index);
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+  app.get('/', { config: { role: 'public' }, schema: { hide: true } }, index);
+  app.get('/*', { config: { role: 'public' }, schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     if (path.startsWith('/api/') || path === '/metrics' || /\.[a-z0-9]+$/i.test(path))
       return reply.callNotFound();

@@ -34,6 +34,7 @@ export const gateRoutes =
     app.get(
       paths.rolloutGate,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['gates'],
           summary:
@@ -52,6 +53,7 @@ export const gateRoutes =
     app.get(
       paths.rolloutMetrics,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['gates'],
           summary:

@@ -30,6 +30,8 @@ export const healthRoutes =
     app.get(
       paths.info,
       {
+        // The dashboard reads it before anyone signs in; it holds nothing about targets.
+        config: { role: 'public' },
         schema: {
           tags: ['health'],
           summary: 'What this server is: version, sandbox or not, gate interval',
@@ -40,7 +42,10 @@ export const healthRoutes =
     );
     app.get(
       '/healthz',
-      { schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } } },
+      {
+        config: { role: 'public' },
+        schema: { tags: ['health'], response: { 200: z.object({ status: z.literal('ok') }) } },
+      },
       async () => ({
         status: 'ok' as const,
       }),
@@ -48,6 +53,7 @@ export const healthRoutes =
     app.get(
       '/readyz',
       {
+        config: { role: 'public' },
         schema: {
           tags: ['health'],
           summary: 'Database, cluster and Prometheus reachable, each named',

@@ -12,6 +12,7 @@ export const profileRoutes =
     app.get(
       paths.targetProfile,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['targets'],
           summary: "A target's metric profile: what its gate checks and how strictly",
@@ -30,6 +31,7 @@ export const profileRoutes =
     app.put(
       paths.targetProfile,
       {
+        config: { role: 'admin' },
         schema: {
           tags: ['targets'],
           summary: "Replace a target's metric profile; every query is checked by Prometheus first",
@@ -48,7 +50,15 @@ export const profileRoutes =
       async (request) => {
         const { namespace, service } = request.params;
         await deps.router.getWeights({ namespace, service, router: 'istio' });
-        return deps.profiles.put(namespace, service, request.body, request.actor);
+        const before = await deps.profiles.get(namespace, service);
+        const saved = await deps.profiles.put(namespace, service, request.body, request.actor);
+        request.audit({
+          action: 'profile-updated',
+          subject: `target/${namespace}/${service}`,
+          before: { source: before.source, profile: before.profile },
+          after: { source: saved.source, profile: saved.profile },
+        });
+        return saved;
       },
     );
   };

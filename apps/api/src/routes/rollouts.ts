@@ -10,11 +10,21 @@ import {
   StartRolloutRequest,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, toContract } from '@aviary/core';
+import { type HistoryStore, type RolloutEngine, type StoredRollout, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 const IdempotencyHeader = z.looseObject({ 'idempotency-key': z.string().max(200).optional() });
+
+/** What the audit keeps of a rollout before and after an action. */
+const auditedState = (r: StoredRollout) => ({
+  phase: r.phase,
+  weight: r.weight,
+  stepIndex: r.stepIndex,
+  version: r.version,
+  canaryImage: r.canaryImage,
+  operation: r.operation?.type ?? null,
+});
 
 const errors = {
   400: ErrorBody,
@@ -34,6 +44,7 @@ export const rolloutRoutes =
     app.post(
       paths.rollouts,
       {
+        config: { role: 'operator' },
         schema: {
           tags: ['rollouts'],
           summary:
@@ -45,6 +56,12 @@ export const rolloutRoutes =
       },
       async (request, reply) => {
         const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor);
+        request.audit({
+          action: 'rollout-started',
+          subject: `rollout/${rollout.id}`,
+          after: { ...auditedState(rollout), target: rollout.target },
+          reason: request.body.reason ?? null,
+        });
         return reply
           .status(201)
           .header('location', `${paths.rollouts}/${rollout.id}`)
@@ -55,6 +72,7 @@ export const rolloutRoutes =
     app.get(
       paths.rollouts,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['rollouts'],
           summary: 'Rollouts, newest first, with cursor pagination',
@@ -72,6 +90,7 @@ export const rolloutRoutes =
     app.get(
       paths.rollout,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['rollouts'],
           params: RolloutIdParams,
@@ -84,6 +103,7 @@ export const rolloutRoutes =
     app.get(
       paths.rolloutEvents,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['rollouts'],
           summary: "A rollout's append-only history: who, when, what, from/to weight, why",
@@ -101,6 +121,7 @@ export const rolloutRoutes =
     app.post(
       paths.rolloutActions,
       {
+        config: { role: 'operator' },
         schema: {
           tags: ['rollouts'],
           summary: 'step, set-weight, pause, resume, promote or rollback',
@@ -113,7 +134,15 @@ export const rolloutRoutes =
         },
       },
       async (request, reply) => {
+        const before = engine.get(request.params.id);
         const rollout = await engine.act(request.params.id, request.body, request.actor);
+        request.audit({
+          action: 'rollout-action',
+          subject: `rollout/${rollout.id}`,
+          before: auditedState(before),
+          after: { ...auditedState(rollout), request: request.body },
+          reason: request.body.reason ?? null,
+        });
         // 202 while the action itself is still under way; cleanup after it does not count.
         const underway = rollout.operation && !rollout.operation.recorded;
         return reply.status(underway ? 202 : 200).send(toContract(rollout));

@@ -17,6 +17,7 @@ export function streamRoutes(bus: EventBus, heartbeatMs = 15_000) {
     app.get(
       paths.stream,
       {
+        config: { role: 'viewer' },
         schema: { tags: ['stream'], summary: 'Live rollout changes and history events (text/event-stream)' },
       },
       (request, reply) => {

@@ -9,6 +9,7 @@ export const targetRoutes =
     app.get(
       paths.targets,
       {
+        config: { role: 'viewer' },
         schema: {
           tags: ['targets'],
           summary: 'Services Aviary can canary, discovered from the cluster, with live weights',

@@ -3,3 +3,8 @@ export * from './idempotency.ts';
 export * from './rollouts.ts';
 export * from './metric-points.ts';
 export * from './target-profiles.ts';
+export * from './users.ts';
+export * from './api-tokens.ts';
+export * from './sessions.ts';
+export * from './settings.ts';
+export * from './audit.ts';

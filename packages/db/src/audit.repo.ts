@@ -1,0 +1,60 @@
+import type { AuditAction, AuditRecord } from '@aviary/contracts';
+import { DomainError } from '@aviary/core';
+import { type SQL, and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import type { AviaryDb, Db } from './client.ts';
+import { audit } from './schema/index.ts';
+
+export type NewAuditRecord = Omit<AuditRecord, 'id'>;
+
+export interface AuditFilter {
+  actor?: string;
+  action?: AuditAction;
+  from?: string;
+  to?: string;
+}
+
+/** The audit trail: insert and read only (the database refuses updates and deletes). */
+export class AuditRepo {
+  private readonly db: Db;
+
+  constructor({ db }: Pick<AviaryDb, 'db'>) {
+    this.db = db;
+  }
+
+  append(record: NewAuditRecord): AuditRecord {
+    return this.db.insert(audit).values(record).returning().get();
+  }
+
+  /** Newest first; the cursor is the id of the last record of the previous page. */
+  list(
+    filter: AuditFilter,
+    limit: number,
+    cursor?: string,
+  ): { items: AuditRecord[]; nextCursor: string | null } {
+    const where: SQL[] = [];
+    if (filter.actor) where.push(eq(audit.actor, filter.actor));
+    if (filter.action) where.push(eq(audit.action, filter.action));
+    if (filter.from) where.push(gte(audit.at, new Date(filter.from).toISOString()));
+    if (filter.to) where.push(lte(audit.at, new Date(filter.to).toISOString()));
+    if (cursor !== undefined) {
+      const id = Number(cursor);
+      if (!Number.isSafeInteger(id) || id < 1)
+        throw new DomainError(
+          'invalid-request',
+          'the cursor is not one this API returned; pass the nextCursor of the previous page, or omit it',
+          { field: 'cursor' },
+        );
+      where.push(lt(audit.id, id));
+    }
+    const rows = this.db
+      .select()
+      .from(audit)
+      .where(and(...where))
+      .orderBy(desc(audit.id))
+      .limit(limit + 1)
+      .all();
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > limit && last ? String(last.id) : null };
+  }
+}
