@@ -6,7 +6,7 @@
 // Both servers run in one child process (the sandbox with no Prometheus and no user traffic,
 // and the bare server next to it), so they share the same event loop, the same idle sandbox
 // and the same core; this process is only the client.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, type Server, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@aviary/sandbox';
+import { childCpu, startChild, stopChild } from './lib/child.ts';
 import { fmt, quantile, report } from './lib/stats.ts';
 
 /** Each round: one window per server per request kind. */
@@ -97,45 +98,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) await serveBoth();
 
 // --- the client (this process) --------------------------------------------------------------
 
-function startChild(): { child: ChildProcess; ready: Promise<Ready> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    cwd: import.meta.dirname,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the servers did not start within 60 s')), 60_000);
-    child.once('message', (m) => {
-      clearTimeout(timer);
-      resolve(m as Ready);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the servers exited before they were ready (code ${code})`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.connected) child.disconnect();
-  const timer = setTimeout(() => {
-    console.error('  the servers did not exit 15 s after stopping: a leaked handle; killing them');
-    child.kill('SIGKILL');
-  }, 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** CPU time (µs) the child has used so far. */
-function childCpu(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
-    child.send('cpu');
-  });
-}
-
 /** One GET; resolves with the body's length. */
 function get(agent: Agent, port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -206,7 +168,11 @@ async function load(
 }
 
 export async function run(): Promise<void> {
-  const { child, ready } = startChild();
+  const { child, ready } = startChild<Ready>(
+    fileURLToPath(import.meta.url),
+    import.meta.dirname,
+    'the servers',
+  );
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   try {
     const ports = await ready;
@@ -281,6 +247,6 @@ export async function run(): Promise<void> {
     }
   } finally {
     agent.destroy();
-    await stopChild(child);
+    await stopChild(child, 'the servers');
   }
 }

@@ -10,13 +10,14 @@
 // sleeps a log-normal ~30 ms, which would bury a proxy hop of a few hundred µs. A pod's
 // `GET /healthz` answers at once (packages/sandbox/IMAGES.md) and the mesh routes it like any
 // other path (the seeded VirtualService has no URI match), so both sides request `/healthz`.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@aviary/sandbox';
+import { childCpu, startChild, stopChild } from './lib/child.ts';
 import { fmt, quantile, report } from './lib/stats.ts';
 
 /** Each round: one sequential batch and one concurrent window per side. */
@@ -71,45 +72,6 @@ async function serveSandbox(): Promise<void> {
 if (process.argv[1] === fileURLToPath(import.meta.url)) await serveSandbox();
 
 // --- the client side (this process) ---------------------------------------------------------
-
-function startChild(): { child: ChildProcess; ready: Promise<Targets> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], {
-    cwd: import.meta.dirname,
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const ready = new Promise<Targets>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('the sandbox did not start within 60 s')), 60_000);
-    child.once('message', (m) => {
-      clearTimeout(timer);
-      resolve(m as Targets);
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the sandbox exited before it was ready (code ${code})`));
-    });
-  });
-  return { child, ready };
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  if (child.connected) child.disconnect();
-  const timer = setTimeout(() => {
-    console.error('  the sandbox did not exit 15 s after stop(): a leaked handle; killing it');
-    child.kill('SIGKILL');
-  }, 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** CPU time (µs) the child has used so far. */
-function childCpu(child: ChildProcess): Promise<number> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve((m as { cpuUs: number }).cpuUs));
-    child.send('cpu');
-  });
-}
 
 const ownCpu = () => {
   const { user, system } = process.cpuUsage();
@@ -176,7 +138,11 @@ async function concurrent(child: ChildProcess, agent: Agent, ports: number[], ms
 }
 
 export async function run(): Promise<void> {
-  const { child, ready } = startChild();
+  const { child, ready } = startChild<Targets>(
+    fileURLToPath(import.meta.url),
+    import.meta.dirname,
+    'the sandbox',
+  );
   // Separate pools, each allowed one socket per client connection per port.
   const directAgent = new Agent({ keepAlive: true, maxSockets: connections });
   const meshAgent = new Agent({ keepAlive: true, maxSockets: connections });
@@ -264,6 +230,6 @@ export async function run(): Promise<void> {
   } finally {
     directAgent.destroy();
     meshAgent.destroy();
-    await stopChild(child);
+    await stopChild(child, 'the sandbox');
   }
 }
