@@ -111,6 +111,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
   });
 
+  const access = createAccess(database, {
+    adminToken,
+    trustedProxies: env.AVIARY_TRUSTED_PROXIES,
+    userHeader: env.AVIARY_AUTH_USER_HEADER,
+    groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
+    groupRoles: env.AVIARY_GROUP_ROLES,
+    sessionIdleMinutes: env.AVIARY_SESSION_IDLE_MINUTES,
+    sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
+    loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
+    loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
+  });
   guard = new Guard({
     history,
     engine,
@@ -132,22 +143,28 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
     publish: (message) => bus.publish(message),
     isLeader: () => elector.isLeader,
+    onAutoRollback: (before, after, reason) =>
+      access.audit.append({
+        at: new Date().toISOString(),
+        actor: 'aviary',
+        role: null,
+        sourceAddress: null,
+        action: 'rollout-action',
+        subject: `rollout/${after.id}`,
+        before: { phase: before.phase, weight: before.weight, version: before.version },
+        after: {
+          phase: after.phase,
+          weight: after.weight,
+          version: after.version,
+          request: { type: 'rollback' },
+        },
+        reason,
+      }),
     intervalMs: env.AVIARY_GATE_INTERVAL * 1000,
     chartWindowSeconds: env.AVIARY_CHART_WINDOW,
     log,
   });
   const prometheus = env.AVIARY_PROMETHEUS_URL;
-  const access = createAccess(database, {
-    adminToken,
-    trustedProxies: env.AVIARY_TRUSTED_PROXIES,
-    userHeader: env.AVIARY_AUTH_USER_HEADER,
-    groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
-    groupRoles: env.AVIARY_GROUP_ROLES,
-    sessionIdleMinutes: env.AVIARY_SESSION_IDLE_MINUTES,
-    sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
-    loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
-    loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
-  });
   const app = await buildApp(
     {
       engine,

@@ -48,6 +48,12 @@ describe('automatic rollback', () => {
     expect(rollback.reason).toMatch(/\d+(\.\d+)?%/);
     expect(rollback.details.gate.verdict).toBe('fail');
     expect(rollback.details.gate.checks.find((c: Json) => c.name === 'error-rate').verdict).toBe('fail');
+    // The audit trail has it too, attributed to Aviary itself.
+    const audit = (await stack.api('GET', '/api/v1/audit?actor=aviary')).body.items as Json[];
+    expect(audit.find((a) => a.subject === `rollout/${r.id}`)).toMatchObject({
+      action: 'rollout-action',
+      reason: rollback.reason,
+    });
     await settled(stack, r.id);
   }, 120_000);
 

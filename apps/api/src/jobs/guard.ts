@@ -23,6 +23,8 @@ export interface GuardDeps {
     now: Date,
   ) => Promise<RolloutSample>;
   publish: (message: StreamMessage) => void;
+  /** Called after an automatic rollback, for the audit trail. */
+  onAutoRollback?: (before: StoredRollout, after: StoredRollout, reason: string) => void;
   /** Only the process holding the lease rolls back by itself. */
   isLeader: () => boolean;
   intervalMs: number;
@@ -138,12 +140,10 @@ export class Guard implements GateKeeper {
 
     if (gate.verdict === 'fail' && profile.autoRollback && this.deps.isLeader() && !fresh.operation) {
       const failing = gate.checks.filter((c) => c.verdict === 'fail').map((c) => c.explanation);
+      const reason = `automatic rollback: ${failing.join('; ')}`;
       try {
-        await this.deps.engine.act(
-          rollout.id,
-          { type: 'rollback', reason: `automatic rollback: ${failing.join('; ')}` },
-          'aviary',
-        );
+        const after = await this.deps.engine.act(rollout.id, { type: 'rollback', reason }, 'aviary');
+        this.deps.onAutoRollback?.(fresh, after, reason);
       } catch (err) {
         // Someone else acted first (a person, or a rollback already under way): nothing to do.
         if (!isDomainError(err)) throw err;
