@@ -1,0 +1,69 @@
+import type { GateResult, Rollout } from '@aviary/contracts';
+import { useState } from 'react';
+import { describeError } from '../../api/ApiError.ts';
+import { useRolloutAction } from '../../api/mutations.ts';
+import { useAccess } from '../../auth/useAccess.ts';
+import { ActionDialog } from './ActionDialog.tsx';
+import { type ActionAvailability, availableActions } from './actions.ts';
+
+/** The buttons that move traffic. A disabled one says why, in its title and in visible text. */
+export function ActionBar({ rollout, gate }: { rollout: Rollout; gate: GateResult | undefined }) {
+  const denied = useAccess().denial('act');
+  const mutation = useRolloutAction(rollout.id);
+  const [open, setOpen] = useState<ActionAvailability | null>(null);
+  const actions = availableActions(rollout, gate, denied);
+  const shared = actions.every((a) => a.reason !== null && a.reason === actions[0]?.reason)
+    ? actions[0]?.reason
+    : null;
+
+  const press = (a: ActionAvailability) => {
+    if (a.confirm) setOpen(a);
+    else mutation.mutate({ type: a.type, expectedVersion: rollout.version });
+  };
+  const error = mutation.error ? describeError(mutation.error) : null;
+
+  return (
+    <section className="actions" aria-labelledby="actions-title">
+      <h2 id="actions-title">Actions</h2>
+      {shared ? (
+        <p className="why" id="actions-why" data-testid="actions-why">
+          {shared}
+        </p>
+      ) : null}
+      <div className="action-buttons">
+        {actions.map((a) => (
+          <div key={a.type} className="action">
+            <button
+              type="button"
+              data-action={a.type}
+              className={a.type === 'rollback' ? 'danger' : a.type === 'promote' ? 'primary' : undefined}
+              disabled={!a.enabled || mutation.isPending}
+              title={
+                a.reason ?? (a.override ? 'The gate has not passed: this asks you to override it' : a.label)
+              }
+              aria-describedby={a.reason ? (shared ? 'actions-why' : `why-${a.type}`) : undefined}
+              onClick={() => press(a)}
+            >
+              {a.label}
+              {a.enabled && a.override ? ' (override)…' : a.confirm && a.enabled ? '…' : ''}
+            </button>
+            {a.reason && !shared ? (
+              <span className="why" id={`why-${a.type}`}>
+                {a.reason}
+              </span>
+            ) : null}
+          </div>
+        ))}
+      </div>
+      {error ? (
+        <div className="status status-error" role="alert">
+          <strong>{error.title}</strong>
+          <p>{error.message}</p>
+        </div>
+      ) : null}
+      {open ? (
+        <ActionDialog action={open} rollout={rollout} gate={gate} onClose={() => setOpen(null)} />
+      ) : null}
+    </section>
+  );
+}
