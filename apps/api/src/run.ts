@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { DomainError, RolloutEngine, toContract } from '@aviary/core';
 import {
+  ApprovalsRepo,
   IdempotencyRepo,
+  PoliciesRepo,
   SqliteHistoryStore,
   SqliteMetricPointStore,
   SqliteProfileStore,
@@ -29,6 +31,7 @@ import type { Env } from './env.ts';
 import { EventBus } from './events-bus.ts';
 import { Guard } from './jobs/guard.ts';
 import { createAccess } from './auth/access.ts';
+import { Guardrails } from './policies.ts';
 import { Profiles, invalidQuery } from './profiles.ts';
 
 export interface RunningServer {
@@ -99,6 +102,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     name: env.AVIARY_LEASE_NAME,
   });
   let guard: Guard | undefined;
+  let guardrails: Guardrails | undefined;
   const engine = new RolloutEngine({
     history,
     router,
@@ -108,6 +112,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     onWrite: ({ rollout, events }) => {
       bus.publish({ type: 'rollout', rollout: toContract(rollout) });
       for (const event of events) bus.publish({ type: 'event', event });
+      guardrails?.onRolloutWritten(rollout);
     },
   });
 
@@ -121,6 +126,32 @@ export async function startServer(env: Env): Promise<RunningServer> {
     sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
     loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
     loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
+  });
+  guardrails = new Guardrails({
+    policies: new PoliciesRepo(database),
+    approvals: new ApprovalsRepo(database),
+    engine,
+    publish: (message) => bus.publish(message),
+    // A rollback withdrew the rollout's pending approval: recorded as the one who rolled back.
+    onAutoWithdraw: (approval, reason) =>
+      access.audit.append({
+        at: new Date().toISOString(),
+        actor: approval.decidedBy ?? 'aviary',
+        role: null,
+        sourceAddress: null,
+        action: 'approval-withdrawn',
+        subject: `rollout/${approval.rolloutId}`,
+        before: { status: 'pending' },
+        after: {
+          approvalId: approval.id,
+          rolloutId: approval.rolloutId,
+          action: approval.action,
+          requestedBy: approval.requestedBy,
+          status: approval.status,
+        },
+        reason,
+      }),
+    log,
   });
   guard = new Guard({
     history,
@@ -175,6 +206,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       guard,
       points,
       profiles,
+      guardrails,
       router,
       gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
       info: {

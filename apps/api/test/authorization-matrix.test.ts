@@ -20,6 +20,13 @@ const mutating: Record<
     url: '/api/v1/targets/shop/checkout/profile',
     payload: { bakeSeconds: 'soon' },
   },
+  'PUT /api/v1/targets/:namespace/:service/policy': {
+    access: 'admin',
+    url: '/api/v1/targets/shop/checkout/policy',
+    payload: { requireApproval: 'yes' },
+  },
+  'POST /api/v1/approvals/:id/approve': { access: 'operator', url: '/api/v1/approvals/nope/approve' },
+  'POST /api/v1/approvals/:id/withdraw': { access: 'operator', url: '/api/v1/approvals/nope/withdraw' },
   'POST /api/v1/tokens': { access: 'viewer', url: '/api/v1/tokens', payload: {} },
   'DELETE /api/v1/tokens/:id': { access: 'viewer', url: '/api/v1/tokens/nope' },
   'POST /api/v1/users': { access: 'admin', url: '/api/v1/users', payload: {} },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RouterProvider } from './routers.ts';
 import { GateResult, MetricPoint } from './gates.ts';
+import { Approval } from './policies.ts';
 import { Rollout, RolloutEvent, RolloutPhase } from './rollouts.ts';
 
 /** Route paths, shared by the API and the dashboard's fetch layer. */
@@ -74,6 +75,8 @@ export const StreamMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('event'), event: RolloutEvent }),
   z.object({ type: z.literal('gate'), rolloutId: z.string(), gate: GateResult }),
   z.object({ type: z.literal('metrics'), rolloutId: z.string(), points: z.array(MetricPoint) }),
+  /** An approval was requested, approved or withdrawn (the two-person rule). */
+  z.object({ type: z.literal('approval'), approval: Approval }),
 ]);
 export type StreamMessage = z.infer<typeof StreamMessage>;
 

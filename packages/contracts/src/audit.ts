@@ -13,6 +13,10 @@ export const auditActions = [
   'user-created',
   'user-deleted',
   'settings-changed',
+  'policy-updated',
+  'approval-requested',
+  'approval-approved',
+  'approval-withdrawn',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -5,3 +5,4 @@ export * from './rollouts.ts';
 export * from './routers.ts';
 export * from './auth.ts';
 export * from './audit.ts';
+export * from './policies.ts';

@@ -31,6 +31,11 @@ export const domainErrorCodes = [
   'user-exists',
   'role-above-owner',
   'invalid-request',
+  'change-frozen',
+  'approval-pending',
+  'approval-self',
+  'approval-not-pending',
+  'approval-not-found',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

@@ -26,6 +26,14 @@ export {
   type SprtBounds,
 } from './gates/statistics.ts';
 export { DomainError, domainErrorCodes, isDomainError, type DomainErrorCode } from './errors.ts';
+export {
+  type Frozen,
+  formatLocal,
+  frozenAt,
+  isPromotion,
+  needsApproval,
+  windowAt,
+} from './policies/index.ts';
 export { planAction, stepIndexFor, type ActionPlan, type Operation } from './plan-action.ts';
 export {
   systemClock,

@@ -33,6 +33,11 @@ export const statusOfCode: Record<DomainErrorCode, number> = {
   'user-exists': 409,
   'role-above-owner': 403,
   'invalid-request': 400,
+  'change-frozen': 409,
+  'approval-pending': 409,
+  'approval-self': 403,
+  'approval-not-pending': 409,
+  'approval-not-found': 404,
 };
 
 const body = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
@@ -59,7 +64,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if (isDomainError(err)) {
       const retryAfter = err.details.retryAfterSeconds;
       if (typeof retryAfter === 'number') reply.header('retry-after', String(retryAfter));
-      return reply.status(statusOfCode[err.code]).send(body(err.code, err.message, undefined, err.details));
+      const field = typeof err.details.field === 'string' ? err.details.field : undefined;
+      return reply.status(statusOfCode[err.code]).send(body(err.code, err.message, field, err.details));
     }
     // Fastify's own client errors: bad JSON, unsupported media type, body too large, …
     if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {

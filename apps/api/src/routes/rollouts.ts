@@ -4,6 +4,7 @@ import {
   EventList,
   ListEventsQuery,
   ListRolloutsQuery,
+  PendingApprovalResponse,
   Rollout,
   RolloutIdParams,
   RolloutList,
@@ -13,11 +14,12 @@ import {
 import { type HistoryStore, type RolloutEngine, type StoredRollout, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Guardrails } from '../policies.ts';
 
 const IdempotencyHeader = z.looseObject({ 'idempotency-key': z.string().max(200).optional() });
 
 /** What the audit keeps of a rollout before and after an action. */
-const auditedState = (r: StoredRollout) => ({
+export const auditedState = (r: StoredRollout) => ({
   phase: r.phase,
   weight: r.weight,
   stepIndex: r.stepIndex,
@@ -37,9 +39,9 @@ const errors = {
 };
 
 export const rolloutRoutes =
-  (deps: { engine: RolloutEngine; history: HistoryStore }): FastifyPluginAsyncZod =>
+  (deps: { engine: RolloutEngine; history: HistoryStore; guardrails: Guardrails }): FastifyPluginAsyncZod =>
   async (app) => {
-    const { engine, history } = deps;
+    const { engine, history, guardrails } = deps;
 
     app.post(
       paths.rollouts,
@@ -126,15 +128,31 @@ export const rolloutRoutes =
           tags: ['rollouts'],
           summary: 'step, set-weight, pause, resume, promote or rollback',
           description:
-            'Answers 200 with the rollout once the cluster did it, or 202 with the rollout mid-operation when the work takes longer than AVIARY_ACTION_WAIT_MS (the stream reports its end).',
+            'Answers 200 with the rollout once the cluster did it, or 202 with the rollout mid-operation when the work takes longer than AVIARY_ACTION_WAIT_MS (the stream reports its end). On a target with the two-person rule, a promotion (promote, or a step or set-weight to 100) answers 202 with `{approval, rollout}`: it waits for a second operator (POST /api/v1/approvals/:id/approve). During a freeze window a promotion is 409 change-frozen; rollback is never frozen.',
           headers: IdempotencyHeader,
           params: RolloutIdParams,
           body: ActionRequest,
-          response: { 200: Rollout, 202: Rollout, ...errors },
+          response: { 200: Rollout, 202: z.union([Rollout, PendingApprovalResponse]), ...errors },
         },
       },
       async (request, reply) => {
         const before = engine.get(request.params.id);
+        const approval = guardrails.admit(before, request.body, request.actor);
+        if (approval) {
+          request.audit({
+            action: 'approval-requested',
+            subject: `rollout/${before.id}`,
+            after: {
+              approvalId: approval.id,
+              rolloutId: approval.rolloutId,
+              target: `${approval.namespace}/${approval.service}`,
+              action: approval.action,
+              status: approval.status,
+            },
+            reason: request.body.reason ?? null,
+          });
+          return reply.status(202).send({ approval, rollout: toContract(engine.get(before.id)) });
+        }
         const rollout = await engine.act(request.params.id, request.body, request.actor);
         request.audit({
           action: 'rollout-action',

@@ -289,4 +289,26 @@ describe('RolloutEngine with a gate', () => {
       gate: expect.objectContaining({ verdict: 'pass', summary: 'gate says pass' }),
     });
   });
+
+  it('checks an action as act would without changing anything', async () => {
+    const r = await started();
+    expect(() => engine.check(r.id, { type: 'promote' })).toThrow(
+      expect.objectContaining({ code: 'gate-not-passed' }),
+    );
+    expect(() =>
+      engine.check(r.id, { type: 'promote', override: true, reason: 'quiet night' }),
+    ).not.toThrow();
+    expect(engine.get(r.id).version).toBe(r.version);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  it('records extra details (who requested and who approved) with the gate', async () => {
+    const r = await started();
+    verdict = 'pass';
+    await engine.act(r.id, { type: 'step' }, 'bob', { approvedBy: 'bob', requestedBy: 'alice' });
+    expect(history.events(r.id).at(-1)).toMatchObject({
+      actor: 'bob',
+      details: { approvedBy: 'bob', requestedBy: 'alice', gate: { verdict: 'pass' } },
+    });
+  });
 });

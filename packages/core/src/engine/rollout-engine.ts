@@ -145,13 +145,20 @@ export class RolloutEngine {
 
   /**
    * Run one action. Answers once the cluster did it, or after `actionWaitMs` with the rollout
-   * mid-operation (the work goes on and the stream reports its end).
+   * mid-operation (the work goes on and the stream reports its end). `extraDetails` are recorded
+   * in the action's event (e.g. who requested and who approved it).
    */
-  async act(id: string, action: ActionRequest, actor: string): Promise<StoredRollout> {
+  async act(
+    id: string,
+    action: ActionRequest,
+    actor: string,
+    extraDetails?: Record<string, unknown>,
+  ): Promise<StoredRollout> {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(id);
       const plan = planAction(toContract(current), action);
-      const details = this.checkGate(current, plan.event, plan.toWeight, action);
+      const gate = this.checkGate(current, plan.event, plan.toWeight, action);
+      const details = gate || extraDetails ? { ...gate, ...extraDetails } : undefined;
       const now = this.now();
       if (!plan.operation) {
         const written = this.write(current, { phase: plan.toPhase, updatedAt: now }, [
@@ -161,6 +168,7 @@ export class RolloutEngine {
             from: current,
             to: { ...current, phase: plan.toPhase },
             reason: action.reason ?? null,
+            details: extraDetails ?? null,
           }),
         ]);
         if (written) return written.rollout;
@@ -194,6 +202,16 @@ export class RolloutEngine {
         );
       }
     }
+  }
+
+  /**
+   * Would `act` accept this action now? Runs the same checks (the plan and the gate) without
+   * changing anything; throws the same DomainError `act` would.
+   */
+  check(id: string, action: ActionRequest): void {
+    const current = this.get(id);
+    const plan = planAction(toContract(current), action);
+    this.checkGate(current, plan.event, plan.toWeight, action);
   }
 
   /**

@@ -8,3 +8,5 @@ export * from './api-tokens.ts';
 export * from './sessions.ts';
 export * from './settings.ts';
 export * from './audit.ts';
+export * from './target-policies.ts';
+export * from './approvals.ts';

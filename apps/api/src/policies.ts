@@ -1,0 +1,237 @@
+import type {
+  ActionRequest,
+  Approval,
+  FreezeWindow,
+  StreamMessage,
+  TargetPolicy,
+  TargetPolicyView,
+} from '@aviary/contracts';
+import {
+  DomainError,
+  type RolloutEngine,
+  type StoredRollout,
+  formatLocal,
+  frozenAt,
+  isPromotion,
+} from '@aviary/core';
+import type { ApprovalFilter, ApprovalsRepo, PoliciesRepo } from '@aviary/db';
+
+export const defaultPolicy = (): TargetPolicy => ({ requireApproval: false, freezeWindows: [] });
+
+export interface GuardrailDeps {
+  policies: PoliciesRepo;
+  approvals: ApprovalsRepo;
+  engine: RolloutEngine;
+  publish: (message: StreamMessage) => void;
+  /** A pending approval withdrawn because its rollout is being rolled back (for the audit trail). */
+  onAutoWithdraw?: (approval: Approval, reason: string) => void;
+  log: { error(obj: unknown, msg: string): void };
+  now?: () => Date;
+  newId?: () => string;
+}
+
+const describeWindow = (w: FreezeWindow) =>
+  `${w.start.day} ${w.start.time} – ${w.end.day} ${w.end.time} ${w.timezone}`;
+
+/**
+ * Per-target guardrails on promotion (issue 6): change-freeze windows, and the two-person rule
+ * (a promotion waits for a second operator's approval). Rollback is never frozen nor held.
+ */
+export class Guardrails {
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+  /** Approvals being executed by this process: a second approve of the same one waits its turn. */
+  private readonly approving = new Set<string>();
+
+  constructor(private readonly deps: GuardrailDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  policyOf(namespace: string, service: string): TargetPolicy {
+    return this.deps.policies.get(namespace, service)?.policy ?? defaultPolicy();
+  }
+
+  view(namespace: string, service: string): TargetPolicyView {
+    const stored = this.deps.policies.get(namespace, service);
+    const policy = stored?.policy ?? defaultPolicy();
+    return {
+      namespace,
+      service,
+      ...policy,
+      updatedAt: stored?.updatedAt ?? null,
+      updatedBy: stored?.updatedBy ?? null,
+      frozen: frozenAt(policy.freezeWindows, this.now()),
+    };
+  }
+
+  put(namespace: string, service: string, policy: TargetPolicy, actor: string): TargetPolicyView {
+    policy.freezeWindows.forEach((w, i) => {
+      if (w.start.day === w.end.day && w.start.time === w.end.time)
+        throw new DomainError(
+          'invalid-request',
+          `freezeWindows.${i}: the window ends when it starts (${w.start.day} ${w.start.time}); give it an end at another day or time`,
+          { field: `freezeWindows.${i}.end` },
+        );
+    });
+    this.deps.policies.put({
+      namespace,
+      service,
+      policy: { requireApproval: policy.requireApproval, freezeWindows: policy.freezeWindows },
+      updatedAt: this.now().toISOString(),
+      updatedBy: actor,
+    });
+    return this.view(namespace, service);
+  }
+
+  /** A promotion during a freeze window is refused; anything else (rollback above all) goes. */
+  assertNotFrozen(rollout: StoredRollout, action: ActionRequest): void {
+    if (!isPromotion(rollout, action)) return;
+    const { namespace, service } = rollout.target;
+    const frozen = frozenAt(this.policyOf(namespace, service).freezeWindows, this.now());
+    if (!frozen) return;
+    const why = frozen.window.reason || `freeze window ${describeWindow(frozen.window)}`;
+    throw new DomainError(
+      'change-frozen',
+      `promotion of ${namespace}/${service} is frozen until ${formatLocal(frozen.until, frozen.window.timezone)} (${why}); roll back is always allowed`,
+      { until: frozen.until, window: frozen.window },
+    );
+  }
+
+  /**
+   * Before an action runs: refuses a promotion in a freeze window; under the two-person rule,
+   * checks the action as the engine would (plan and gate: an approval cannot launder a failing
+   * gate) and stores it as a pending approval, which it returns. Null: go ahead.
+   */
+  admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
+    this.assertNotFrozen(rollout, action);
+    const policy = this.policyOf(rollout.target.namespace, rollout.target.service);
+    if (!policy.requireApproval || !isPromotion(rollout, action)) return null;
+    const existing = this.deps.approvals.pendingFor(rollout.id);
+    if (existing) throw this.alreadyPending(existing);
+    this.deps.engine.check(rollout.id, action);
+    const approval = this.deps.approvals.create({
+      id: this.newId(),
+      rolloutId: rollout.id,
+      namespace: rollout.target.namespace,
+      service: rollout.target.service,
+      action,
+      requestedBy: actor,
+      requestedAt: this.now().toISOString(),
+      status: 'pending',
+      decidedBy: null,
+      decidedAt: null,
+    });
+    this.deps.publish({ type: 'approval', approval });
+    return approval;
+  }
+
+  list(filter: ApprovalFilter, limit: number): Approval[] {
+    return this.deps.approvals.list(filter, limit);
+  }
+
+  get(id: string): Approval {
+    const approval = this.deps.approvals.get(id);
+    if (!approval)
+      throw new DomainError(
+        'approval-not-found',
+        `no approval with id ${id}; list them at /api/v1/approvals`,
+      );
+    return approval;
+  }
+
+  /**
+   * A second operator approves: the stored action runs through the engine as the approver, with
+   * the gate as it is now (an approval that the gate no longer allows stays pending).
+   */
+  async approve(
+    id: string,
+    actor: string,
+  ): Promise<{ approval: Approval; before: StoredRollout; rollout: StoredRollout }> {
+    const pending = this.pending(id);
+    if (pending.requestedBy === actor)
+      throw new DomainError(
+        'approval-self',
+        `${actor} requested this ${pending.action.type}; a second operator must approve it (or withdraw it)`,
+        { requestedBy: pending.requestedBy },
+      );
+    if (this.approving.has(id))
+      throw new DomainError(
+        'approval-not-pending',
+        `approval ${id} is being approved by someone else right now; reload it in a moment`,
+      );
+    this.approving.add(id);
+    try {
+      const before = this.deps.engine.get(pending.rolloutId);
+      this.assertNotFrozen(before, pending.action);
+      const rollout = await this.deps.engine.act(pending.rolloutId, pending.action, actor, {
+        approvedBy: actor,
+        requestedBy: pending.requestedBy,
+        approvalId: pending.id,
+      });
+      const approval =
+        this.deps.approvals.decide(id, 'approved', actor, this.now().toISOString()) ?? this.get(id);
+      this.deps.publish({ type: 'approval', approval });
+      return { approval, before, rollout };
+    } finally {
+      this.approving.delete(id);
+    }
+  }
+
+  /** The requester (or an admin) takes the request back. */
+  withdraw(id: string, actor: string, isAdmin: boolean): Approval {
+    const pending = this.pending(id);
+    if (pending.requestedBy !== actor && !isAdmin)
+      throw new DomainError(
+        'forbidden',
+        `only ${pending.requestedBy}, who requested it, or an admin can withdraw approval ${id}; ask them`,
+      );
+    return this.decideWithdrawn(pending, actor);
+  }
+
+  /**
+   * Every stored rollout change: a rollback (by a person or the guard) withdraws the rollout's
+   * pending approval, since there is nothing left to promote.
+   */
+  onRolloutWritten(rollout: StoredRollout): void {
+    if (rollout.operation?.type !== 'rollback' && rollout.phase !== 'rolled-back') return;
+    try {
+      const pending = this.deps.approvals.pendingFor(rollout.id);
+      if (!pending) return;
+      const by = rollout.operation?.actor ?? 'aviary';
+      const approval = this.decideWithdrawn(pending, by);
+      this.deps.onAutoWithdraw?.(approval, `rollout ${rollout.id} was rolled back`);
+    } catch (err) {
+      this.deps.log.error({ err, rolloutId: rollout.id }, 'could not withdraw the pending approval');
+    }
+  }
+
+  private decideWithdrawn(pending: Approval, actor: string): Approval {
+    const approval = this.deps.approvals.decide(pending.id, 'withdrawn', actor, this.now().toISOString());
+    if (!approval) throw this.notPending(this.get(pending.id));
+    this.deps.publish({ type: 'approval', approval });
+    return approval;
+  }
+
+  private pending(id: string): Approval {
+    const approval = this.get(id);
+    if (approval.status !== 'pending') throw this.notPending(approval);
+    return approval;
+  }
+
+  private notPending(a: Approval): DomainError {
+    return new DomainError(
+      'approval-not-pending',
+      `approval ${a.id} was already ${a.status} by ${a.decidedBy ?? 'someone'}; request the action again if it is still wanted`,
+      { status: a.status },
+    );
+  }
+
+  private alreadyPending(a: Approval): DomainError {
+    return new DomainError(
+      'approval-pending',
+      `rollout ${a.rolloutId} already has a pending approval ${a.id} (${a.action.type} requested by ${a.requestedBy}); approve or withdraw it first`,
+      { approvalId: a.id },
+    );
+  }
+}

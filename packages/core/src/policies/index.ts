@@ -1,0 +1,2 @@
+export { isPromotion, needsApproval } from './approval.ts';
+export { type Frozen, formatLocal, frozenAt, windowAt } from './freeze.ts';

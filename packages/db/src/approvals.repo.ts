@@ -1,0 +1,83 @@
+import type { Approval } from '@aviary/contracts';
+import { DomainError } from '@aviary/core';
+import { type SQL, and, desc, eq } from 'drizzle-orm';
+import type { AviaryDb, Db } from './client.ts';
+import { type ApprovalRow, approvals } from './schema/index.ts';
+
+export interface ApprovalFilter {
+  status?: Approval['status'];
+  rolloutId?: string;
+}
+
+const toApproval = (row: ApprovalRow): Approval => ({ ...row });
+
+/** Requests waiting for a second operator, and how each was decided. */
+export class ApprovalsRepo {
+  private readonly db: Db;
+
+  constructor({ db }: Pick<AviaryDb, 'db'>) {
+    this.db = db;
+  }
+
+  /** Store a pending approval; a second pending one for the same rollout is `approval-pending`. */
+  create(approval: Approval): Approval {
+    try {
+      return toApproval(this.db.insert(approvals).values(approval).returning().get());
+    } catch (err) {
+      if (!isPendingConflict(err)) throw err;
+      const holder = this.pendingFor(approval.rolloutId);
+      throw new DomainError(
+        'approval-pending',
+        `rollout ${approval.rolloutId} already has a pending approval${holder ? ` ${holder.id} (${holder.action.type} requested by ${holder.requestedBy})` : ''}; approve or withdraw it first`,
+        { approvalId: holder?.id },
+      );
+    }
+  }
+
+  get(id: string): Approval | null {
+    const row = this.db.select().from(approvals).where(eq(approvals.id, id)).get();
+    return row ? toApproval(row) : null;
+  }
+
+  pendingFor(rolloutId: string): Approval | null {
+    const row = this.db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.rolloutId, rolloutId), eq(approvals.status, 'pending')))
+      .get();
+    return row ? toApproval(row) : null;
+  }
+
+  /** Newest first. */
+  list(filter: ApprovalFilter, limit: number): Approval[] {
+    const where: SQL[] = [];
+    if (filter.status) where.push(eq(approvals.status, filter.status));
+    if (filter.rolloutId) where.push(eq(approvals.rolloutId, filter.rolloutId));
+    return this.db
+      .select()
+      .from(approvals)
+      .where(and(...where))
+      .orderBy(desc(approvals.requestedAt), desc(approvals.id))
+      .limit(limit)
+      .all()
+      .map(toApproval);
+  }
+
+  /** Decide a pending approval; null when it is no longer pending (someone decided first). */
+  decide(id: string, status: 'approved' | 'withdrawn', by: string, at: string): Approval | null {
+    const row = this.db
+      .update(approvals)
+      .set({ status, decidedBy: by, decidedAt: at })
+      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending')))
+      .returning()
+      .get();
+    return row ? toApproval(row) : null;
+  }
+}
+
+function isPendingConflict(err: unknown): boolean {
+  const e = err instanceof Error && !('code' in err) && err.cause instanceof Error ? err.cause : err;
+  if (!(e instanceof Error) || !('code' in e) || e.code !== 'SQLITE_CONSTRAINT_UNIQUE') return false;
+  // The partial unique index is the only UNIQUE on rollout_id; a reused id is a PRIMARYKEY error.
+  return e.message.includes('approvals.rollout_id');
+}

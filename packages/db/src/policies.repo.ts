@@ -1,0 +1,40 @@
+import type { TargetPolicy } from '@aviary/contracts';
+import { and, eq } from 'drizzle-orm';
+import type { AviaryDb, Db } from './client.ts';
+import { targetPolicies } from './schema/index.ts';
+
+export interface StoredPolicy {
+  namespace: string;
+  service: string;
+  policy: TargetPolicy;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+/** Target policies saved through the API; one row per target, replaced as a whole. */
+export class PoliciesRepo {
+  private readonly db: Db;
+
+  constructor({ db }: Pick<AviaryDb, 'db'>) {
+    this.db = db;
+  }
+
+  get(namespace: string, service: string): StoredPolicy | null {
+    return (
+      this.db
+        .select()
+        .from(targetPolicies)
+        .where(and(eq(targetPolicies.namespace, namespace), eq(targetPolicies.service, service)))
+        .get() ?? null
+    );
+  }
+
+  put(p: StoredPolicy): StoredPolicy {
+    this.db
+      .insert(targetPolicies)
+      .values(p)
+      .onConflictDoUpdate({ target: [targetPolicies.namespace, targetPolicies.service], set: p })
+      .run();
+    return p;
+  }
+}
