@@ -8,7 +8,7 @@ import { users } from './users.ts';
 /**
  * Start the full stack once for every test (Playwright calls the returned function at the end),
  * then set it up as a first install would be: sign in with the bootstrap token, create the first
- * admin, and as that admin create an operator and a viewer. Anonymous read stays off.
+ * admin, and as that admin create two operators and a viewer. Anonymous read stays off.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
   if (!existsSync(join(webRoot, 'index.html'))) {
@@ -21,6 +21,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await bootstrap.send('POST', authPaths.users, users.admin);
     const admin = await ApiSession.login(stack.url, users.admin);
     await admin.send('POST', authPaths.users, users.operator);
+    await admin.send('POST', authPaths.users, users.operator2);
     await admin.send('POST', authPaths.users, users.viewer);
     await admin.send('PUT', authPaths.settings, { anonymousRead: false });
   } catch (err) {

@@ -75,6 +75,11 @@ export function describeError(err: unknown): { title: string; message: string } 
     'rollout-busy': 'An operation is under way',
     'rollout-not-found': 'No such rollout',
     'not-found': 'Not found',
+    'change-frozen': 'Change freeze in force',
+    'approval-pending': 'Already waiting for approval',
+    'approval-self': 'A second operator must approve',
+    'approval-not-pending': 'That request is no longer pending',
+    'approval-not-found': 'No such approval request',
   };
   return { title: titles[err.code] ?? `Request failed (${err.status})`, message: err.message };
 }

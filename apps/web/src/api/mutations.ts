@@ -1,6 +1,7 @@
 import { type ActionRequest, type Rollout, type StartRolloutRequest, paths } from '@aviary/contracts';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiFetch, route } from './fetch.ts';
+import { type PendingApproval, applyApproval, isPendingApproval, setRollout } from './policies.ts';
 import { queryKeys } from './queryKeys.ts';
 
 export const useStartRollout = () => {
@@ -16,14 +17,38 @@ export const useStartRollout = () => {
   });
 };
 
+/** What an action led to: done (the rollout as it is now), or waiting for a second operator (202). */
+export type ActionOutcome =
+  | { kind: 'done'; rollout: Rollout }
+  | { kind: 'pending'; rollout: Rollout; approval: PendingApproval['approval'] };
+
+export const toOutcome = (answer: Rollout | PendingApproval): ActionOutcome =>
+  isPendingApproval(answer)
+    ? { kind: 'pending', rollout: answer.rollout, approval: answer.approval }
+    : { kind: 'done', rollout: answer };
+
 export const useRolloutAction = (id: string) => {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (action: ActionRequest) =>
-      apiFetch<Rollout>(route(paths.rolloutActions, { id }), { method: 'POST', body: action }),
-    onSuccess: (rollout) => {
-      const current = client.getQueryData<Rollout>(queryKeys.rollout(id));
-      if (!current || current.version <= rollout.version) client.setQueryData(queryKeys.rollout(id), rollout);
+    mutationFn: async (action: ActionRequest) =>
+      toOutcome(
+        await apiFetch<Rollout | PendingApproval>(route(paths.rolloutActions, { id }), {
+          method: 'POST',
+          body: action,
+        }),
+      ),
+    onSuccess: (outcome) => {
+      setRollout(client, outcome.rollout);
+      if (outcome.kind === 'pending') {
+        applyApproval(client, outcome.approval);
+        // A list not cached yet learns of it on its first load; make sure this rollout's does.
+        if (!client.getQueryData(queryKeys.pendingApprovals(id)))
+          client.setQueryData(queryKeys.pendingApprovals(id), { items: [outcome.approval] });
+        void client.invalidateQueries({ queryKey: queryKeys.pendingApprovals(null) });
+      } else if (outcome.rollout.phase === 'rolled-back') {
+        // A rollback withdraws a pending approval.
+        void client.invalidateQueries({ queryKey: queryKeys.approvals });
+      }
     },
   });
 };

@@ -25,6 +25,10 @@ export const queryKeys = {
   audit: (query: AuditApiQuery) => ['audit', query] as const,
   targets: ['targets'] as const,
   profile: (namespace: string, service: string) => ['targets', namespace, service, 'profile'] as const,
+  policy: (namespace: string, service: string) => ['targets', namespace, service, 'policy'] as const,
+  approvals: ['approvals'] as const,
+  /** Pending approvals, of one rollout or (null) of all. */
+  pendingApprovals: (rolloutId: string | null) => ['approvals', 'pending', rolloutId] as const,
   rollouts: ['rollouts'] as const,
   rolloutLists: ['rollouts', 'list'] as const,
   rolloutList: (filter: RolloutListFilter) => ['rollouts', 'list', filter] as const,

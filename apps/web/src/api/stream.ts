@@ -1,10 +1,21 @@
-import { StreamMessage, paths } from '@aviary/contracts';
+import { Approval, StreamMessage, paths } from '@aviary/contracts';
 import type { QueryClient } from '@tanstack/react-query';
-import { applyStreamMessage } from './streamCache.ts';
+import { type LiveMessage, applyStreamMessage } from './streamCache.ts';
 
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting';
 
-const messageTypes = ['rollout', 'event', 'gate', 'metrics'] as const;
+const messageTypes = ['rollout', 'event', 'gate', 'metrics', 'approval'] as const;
+
+/** Parse one stream message; `approval` is checked on its own until the contracts' union lists it. */
+export function parseStreamMessage(data: unknown): LiveMessage | null {
+  const d = data && typeof data === 'object' ? (data as Record<string, unknown>) : null;
+  if (d?.type === 'approval') {
+    const approval = Approval.safeParse(d.approval);
+    return approval.success ? { type: 'approval', approval: approval.data } : null;
+  }
+  const parsed = StreamMessage.safeParse(data);
+  return parsed.success ? (parsed.data as LiveMessage) : null;
+}
 
 /** 1 s, 2 s, 4 s … up to 30 s between attempts. */
 export const reconnectDelay = (attempt: number) => Math.min(1000 * 2 ** attempt, 30_000);
@@ -28,8 +39,8 @@ export function connectStream(client: QueryClient, onStatus: (status: StreamStat
     } catch {
       return;
     }
-    const parsed = StreamMessage.safeParse(data);
-    if (parsed.success) applyStreamMessage(client, parsed.data);
+    const message = parseStreamMessage(data);
+    if (message) applyStreamMessage(client, message);
   };
 
   const open = () => {

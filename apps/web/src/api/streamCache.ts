@@ -1,4 +1,5 @@
 import type {
+  Approval,
   EventList,
   MetricPoint,
   MetricsResponse,
@@ -8,7 +9,11 @@ import type {
   StreamMessage,
 } from '@aviary/contracts';
 import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { applyApproval } from './policies.ts';
 import { queryKeys } from './queryKeys.ts';
+
+/** The stream's messages, with `approval` (issue 6) whether or not the contracts' union has it yet. */
+export type LiveMessage = StreamMessage | { type: 'approval'; approval: Approval };
 
 /** Keep the newest copy of a rollout (the stream may deliver an older one late). */
 function newer(current: Rollout | undefined, next: Rollout): Rollout {
@@ -71,7 +76,7 @@ function replaceInList(list: RolloutList | undefined, rollout: Rollout): Rollout
  * Apply one stream message to the cache: set or append what it carries instead of refetching.
  * Only a rollout no cached list knows yet (or a phase change) makes the lists refetch.
  */
-export function applyStreamMessage(client: QueryClient, message: StreamMessage): void {
+export function applyStreamMessage(client: QueryClient, message: LiveMessage): void {
   switch (message.type) {
     case 'rollout': {
       const { rollout } = message;
@@ -112,6 +117,9 @@ export function applyStreamMessage(client: QueryClient, message: StreamMessage):
       client.setQueryData<MetricsResponse>(queryKeys.metrics(message.rolloutId), (m) =>
         appendPoints(m, message.points),
       );
+      return;
+    case 'approval':
+      applyApproval(client, message.approval);
       return;
   }
 }

@@ -1,12 +1,13 @@
 import { type Me, type Role, atLeast } from '@aviary/contracts';
 
 /** What the dashboard lets a person do; each needs a role (the API checks the same). */
-export type Capability = 'act' | 'start' | 'edit-profile' | 'audit' | 'settings' | 'users';
+export type Capability = 'act' | 'start' | 'edit-profile' | 'edit-policy' | 'audit' | 'settings' | 'users';
 
 export const requiredRole: Record<Capability, Role> = {
   act: 'operator',
   start: 'operator',
   'edit-profile': 'admin',
+  'edit-policy': 'admin',
   audit: 'admin',
   settings: 'admin',
   users: 'admin',
@@ -16,6 +17,7 @@ const doing: Record<Capability, string> = {
   act: 'move traffic',
   start: 'start a canary',
   'edit-profile': 'edit profiles',
+  'edit-policy': 'edit target policies',
   audit: 'read the audit trail',
   settings: 'change settings',
   users: 'manage users',

@@ -132,3 +132,30 @@ export const eventFixture = (over: Partial<RolloutEvent> = {}): RolloutEvent => 
   details: null,
   ...over,
 });
+
+export const approvalFixture = (over: Partial<import('@aviary/contracts').Approval> = {}) => ({
+  id: 'a1',
+  rolloutId: 'r1',
+  namespace: 'shop',
+  service: 'checkout',
+  action: { type: 'promote' as const, reason: 'numbers look good', expectedVersion: 3 },
+  requestedBy: 'olga',
+  requestedAt: '2025-01-01T10:06:00.000Z',
+  status: 'pending' as const,
+  decidedBy: null,
+  decidedAt: null,
+  ...over,
+});
+
+export const policyFixture = (
+  over: Partial<import('@aviary/contracts').TargetPolicyView> = {},
+): import('@aviary/contracts').TargetPolicyView => ({
+  namespace: 'shop',
+  service: 'checkout',
+  requireApproval: false,
+  freezeWindows: [],
+  updatedAt: null,
+  updatedBy: null,
+  frozen: null,
+  ...over,
+});

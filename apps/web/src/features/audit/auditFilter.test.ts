@@ -92,3 +92,64 @@ describe('exports', () => {
     expect(exportName('csv', '2025-03-01T10:00:00.000Z')).toBe('aviary-audit-2025-03-01T10-00-00.csv');
   });
 });
+
+describe('summarize: policies and approvals', () => {
+  const record = (
+    over: Partial<import('@aviary/contracts').AuditRecord>,
+  ): import('@aviary/contracts').AuditRecord => ({
+    id: 1,
+    at: '2025-01-01T10:00:00.000Z',
+    actor: 'otto',
+    role: 'operator',
+    sourceAddress: '127.0.0.1',
+    action: 'approval-approved',
+    subject: 'rollout/r1',
+    before: { status: 'pending' },
+    after: {
+      approvalId: 'a1',
+      rolloutId: 'r1',
+      target: 'shop/checkout',
+      action: { type: 'promote', override: true, reason: 'x' },
+      requestedBy: 'olga',
+      status: 'approved',
+      decidedBy: 'otto',
+    },
+    reason: 'x',
+    ...over,
+  });
+
+  it('names what was approved and who asked', () => {
+    expect(summarize(record({}))).toBe('approved promote (gate overridden) asked by olga');
+  });
+
+  it('a request and a withdrawal', () => {
+    const after = { action: { type: 'promote' }, requestedBy: 'olga', rolloutId: 'r1' };
+    expect(summarize(record({ action: 'approval-requested', actor: 'olga', after }))).toBe(
+      'asked for approval to promote',
+    );
+    expect(summarize(record({ action: 'approval-withdrawn', actor: 'ada', after }))).toBe(
+      'withdrew the request to promote asked by olga',
+    );
+    expect(
+      rolloutOf(
+        record({
+          action: 'approval-withdrawn',
+          subject: 'approval/a1',
+          after: { ...after, rolloutId: 'r9' },
+        }),
+      ),
+    ).toBe('r9');
+  });
+
+  it('a policy change', () => {
+    expect(
+      summarize(
+        record({
+          action: 'policy-updated',
+          subject: 'target/shop/checkout',
+          after: { requireApproval: true, freezeWindows: [{}] },
+        }),
+      ),
+    ).toBe('policy: two-person rule on, 1 freeze window');
+  });
+});

@@ -48,6 +48,13 @@ export function summarize(record: AuditRecord): string {
     const image = field(record.after, 'canaryImage');
     return typeof image === 'string' ? `started ${image}` : 'started';
   }
+  if (record.action === 'policy-updated') return summarizePolicy(record.after);
+  if (
+    record.action === 'approval-requested' ||
+    record.action === 'approval-approved' ||
+    record.action === 'approval-withdrawn'
+  )
+    return summarizeApproval(record);
   if (record.action === 'settings-changed') {
     const on = field(record.after, 'anonymousRead');
     return typeof on === 'boolean' ? `anonymous read ${on ? 'on' : 'off'}` : 'settings changed';
@@ -55,9 +62,62 @@ export function summarize(record: AuditRecord): string {
   return record.action;
 }
 
-/** The rollout a record is about, from its subject `rollout/<id>`. */
-export const rolloutOf = (record: AuditRecord): string | null =>
-  record.subject?.startsWith('rollout/') ? record.subject.slice('rollout/'.length) : null;
+/** "two-person rule on, 1 freeze window" from a policy record's `after`. */
+function summarizePolicy(after: unknown): string {
+  const approval = field(after, 'requireApproval');
+  const windows = field(after, 'freezeWindows');
+  const parts: string[] = [];
+  if (typeof approval === 'boolean') parts.push(`two-person rule ${approval ? 'on' : 'off'}`);
+  if (Array.isArray(windows))
+    parts.push(
+      windows.length === 0
+        ? 'no freeze windows'
+        : `${windows.length} freeze window${windows.length === 1 ? '' : 's'}`,
+    );
+  return parts.length ? `policy: ${parts.join(', ')}` : 'policy updated';
+}
+
+/** The approval a record carries: in `after` (or `before`), whole or under `approval`. */
+function approvalOf(record: AuditRecord): Record<string, unknown> | undefined {
+  for (const side of [record.after, record.before]) {
+    const nested = field(side, 'approval');
+    const candidate = nested ?? side;
+    if (candidate && typeof candidate === 'object' && ('requestedBy' in candidate || 'action' in candidate))
+      return candidate as Record<string, unknown>;
+  }
+  return undefined;
+}
+
+/** "asked for approval to promote", "approved promote asked by olga", "withdrew the request to promote". */
+function summarizeApproval(record: AuditRecord): string {
+  const approval = approvalOf(record);
+  const action = field(approval, 'action') ?? field(record.after, 'request');
+  const type = field(action, 'type');
+  const weight = field(action, 'weight');
+  const override = field(action, 'override') === true;
+  const what =
+    typeof type === 'string'
+      ? `${type}${typeof weight === 'number' ? ` to ${weight}%` : ''}${override ? ' (gate overridden)' : ''}`
+      : 'an action';
+  const requestedBy = field(approval, 'requestedBy');
+  const by =
+    typeof requestedBy === 'string' && requestedBy !== record.actor ? ` asked by ${requestedBy}` : '';
+  switch (record.action) {
+    case 'approval-requested':
+      return `asked for approval to ${what}`;
+    case 'approval-approved':
+      return `approved ${what}${by}`;
+    default:
+      return `withdrew the request to ${what}${by}`;
+  }
+}
+
+/** The rollout a record is about: its subject `rollout/<id>`, or the rollout of an approval record. */
+export const rolloutOf = (record: AuditRecord): string | null => {
+  if (record.subject?.startsWith('rollout/')) return record.subject.slice('rollout/'.length);
+  const id = field(approvalOf(record), 'rolloutId');
+  return typeof id === 'string' && record.action.startsWith('approval-') ? id : null;
+};
 
 /** The JSON export: the records as loaded, with the filter that selected them. */
 export function auditJson(records: readonly AuditRecord[], filter: AuditFilter, exportedAt: string): string {

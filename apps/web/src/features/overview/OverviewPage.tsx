@@ -1,3 +1,4 @@
+import { usePendingApprovals } from '../../api/policies.ts';
 import { useGateVerdicts, useRolloutList } from '../../api/queries.ts';
 import { Empty, ErrorState, Loading } from '../../components/StatusMessage.tsx';
 import { useNow } from '../../lib/useNow.ts';
@@ -5,7 +6,7 @@ import { Link } from '../../router/Link.tsx';
 import { hrefs } from '../../router/routes.ts';
 import { ActiveRolloutCard } from './ActiveRolloutCard.tsx';
 import { RecentTable } from './RecentTable.tsx';
-import { recentFinished, sortActive } from './overview.ts';
+import { approvalsByRollout, recentFinished, sortActive } from './overview.ts';
 
 /** The stakeholder's big screen: every namespace, read-only, updated live by the stream. */
 export function OverviewPage() {
@@ -13,7 +14,8 @@ export function OverviewPage() {
   const recent = useRolloutList({ limit: 30 });
   const now = useNow();
   const verdicts = useGateVerdicts((active.data ?? []).map((r) => r.id));
-  const items = sortActive(active.data ?? [], verdicts);
+  const approvals = usePendingApprovals(null);
+  const items = sortActive(active.data ?? [], verdicts, approvalsByRollout(approvals.data));
   return (
     <div className="overview">
       <section aria-labelledby="active-title">

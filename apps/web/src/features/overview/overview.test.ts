@@ -46,3 +46,22 @@ describe('recentFinished', () => {
     expect(list.map((r) => r.id)).toEqual(['b', 'a']);
   });
 });
+
+describe('sortActive with approvals', () => {
+  it('puts rollouts waiting for a second operator first, and says who asked', async () => {
+    const { approvalFixture } = await import('../../test/fixtures.ts');
+    const { approvalsByRollout } = await import('./overview.ts');
+    const rollouts = [
+      rolloutFixture({ id: 'ready', createdAt: '2025-01-01T08:00:00Z' }),
+      rolloutFixture({ id: 'asking', createdAt: '2025-01-01T09:00:00Z' }),
+    ];
+    const approvals = approvalsByRollout([
+      approvalFixture({ rolloutId: 'asking', requestedBy: 'olga' }),
+      approvalFixture({ id: 'old', rolloutId: 'ready', status: 'approved' }),
+    ]);
+    const items = sortActive(rollouts, new Map([['ready', 'pass']]), approvals);
+    expect(items.map((i) => i.rollout.id)).toEqual(['asking', 'ready']);
+    expect(items[0]?.approval?.requestedBy).toBe('olga');
+    expect(items[1]?.approval).toBeNull();
+  });
+});

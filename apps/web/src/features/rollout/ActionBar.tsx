@@ -1,17 +1,31 @@
-import type { GateResult, Rollout } from '@aviary/contracts';
+import type { Approval, GateResult, Rollout, TargetPolicyView } from '@aviary/contracts';
 import { useState } from 'react';
 import { describeError } from '../../api/ApiError.ts';
 import { useRolloutAction } from '../../api/mutations.ts';
 import { useAccess } from '../../auth/useAccess.ts';
 import { ActionDialog } from './ActionDialog.tsx';
+import { useNow } from '../../lib/useNow.ts';
 import { type ActionAvailability, availableActions } from './actions.ts';
+import { activeFreeze, freezeReason, fullTrafficBlock } from './policy.ts';
+
+interface Props {
+  rollout: Rollout;
+  gate: GateResult | undefined;
+  /** The target's policy (two-person rule, freeze windows), once loaded. */
+  policy?: TargetPolicyView | undefined;
+  /** The approval this rollout waits for, if any. */
+  pending?: Approval | null;
+}
 
 /** The buttons that move traffic. A disabled one says why, in its title and in visible text. */
-export function ActionBar({ rollout, gate }: { rollout: Rollout; gate: GateResult | undefined }) {
+export function ActionBar({ rollout, gate, policy, pending = null }: Props) {
   const denied = useAccess().denial('act');
   const mutation = useRolloutAction(rollout.id);
   const [open, setOpen] = useState<ActionAvailability | null>(null);
-  const actions = availableActions(rollout, gate, denied);
+  const now = useNow(15_000);
+  const frozen = activeFreeze(policy, now);
+  const frozenWhy = freezeReason(frozen ?? null);
+  const actions = availableActions(rollout, gate, denied, fullTrafficBlock(pending, frozenWhy));
   const shared = actions.every((a) => a.reason !== null && a.reason === actions[0]?.reason)
     ? actions[0]?.reason
     : null;
@@ -25,6 +39,16 @@ export function ActionBar({ rollout, gate }: { rollout: Rollout; gate: GateResul
   return (
     <section className="actions" aria-labelledby="actions-title">
       <h2 id="actions-title">Actions</h2>
+      {frozenWhy ? (
+        <p className="policy-note frozen" data-testid="freeze-state" role="note">
+          <strong>Frozen.</strong> {frozenWhy}.
+        </p>
+      ) : null}
+      {policy?.requireApproval && !pending ? (
+        <p className="policy-note muted" data-testid="two-person-rule">
+          Two-person rule: promotion (or a step to 100%) waits for a second operator's approval.
+        </p>
+      ) : null}
       {shared ? (
         <p className="why" id="actions-why" data-testid="actions-why">
           {shared}
@@ -62,7 +86,13 @@ export function ActionBar({ rollout, gate }: { rollout: Rollout; gate: GateResul
         </div>
       ) : null}
       {open ? (
-        <ActionDialog action={open} rollout={rollout} gate={gate} onClose={() => setOpen(null)} />
+        <ActionDialog
+          action={open}
+          rollout={rollout}
+          gate={gate}
+          needsApproval={policy?.requireApproval ?? false}
+          onClose={() => setOpen(null)}
+        />
       ) : null}
     </section>
   );

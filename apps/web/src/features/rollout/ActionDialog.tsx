@@ -10,6 +10,8 @@ interface Props {
   action: ActionAvailability;
   rollout: Rollout;
   gate: GateResult | undefined;
+  /** The target's two-person rule is on: promotion (or reaching 100%) waits for a second operator. */
+  needsApproval?: boolean;
   onClose: () => void;
 }
 
@@ -28,8 +30,13 @@ function effect(type: ActionAvailability['type'], rollout: Rollout, weight: numb
   }
 }
 
+const reachesFull = (type: ActionAvailability['type'], rollout: Rollout, weight: number) =>
+  type === 'promote' ||
+  (type === 'step' && nextStepWeight(rollout) === 100) ||
+  (type === 'set-weight' && weight === 100);
+
 /** Confirm a dangerous action with a reason; spell out exactly which gate checks an override overrules. */
-export function ActionDialog({ action, rollout, gate, onClose }: Props) {
+export function ActionDialog({ action, rollout, gate, needsApproval = false, onClose }: Props) {
   const mutation = useRolloutAction(rollout.id);
   const [reason, setReason] = useState('');
   const [weight, setWeight] = useState(nextStepWeight(rollout) ?? rollout.weight);
@@ -79,6 +86,12 @@ export function ActionDialog({ action, rollout, gate, onClose }: Props) {
           </div>
         ) : null}
         <p>{effect(action.type, rollout, weight)}</p>
+        {needsApproval && reachesFull(action.type, rollout, weight) ? (
+          <p className="policy-note" data-testid="needs-approval">
+            This target has the two-person rule: your request waits for a second operator to approve it, and
+            nothing changes until they do.
+          </p>
+        ) : null}
         {overriding ? (
           <div className="override-warning" role="alert" data-testid="override-warning">
             <strong>

@@ -1,8 +1,10 @@
 import { finalPhases } from '@aviary/contracts';
 import { Suspense, lazy } from 'react';
+import { usePendingApprovals, usePolicy } from '../../api/policies.ts';
 import { useGate, useMetrics, useRollout } from '../../api/queries.ts';
 import { Empty, ErrorState, Loading } from '../../components/StatusMessage.tsx';
 import { ActionBar } from './ActionBar.tsx';
+import { ApprovalPanel } from './ApprovalPanel.tsx';
 import { GatePanel } from './GatePanel.tsx';
 import { PlanSteps } from './PlanSteps.tsx';
 import { RolloutHeader } from './RolloutHeader.tsx';
@@ -24,6 +26,13 @@ export function RolloutPage({ id, at }: { id: string; at: string | null }) {
   const rollout = useRollout(id);
   const finished = rollout.data ? finalPhases.includes(rollout.data.phase) : false;
   const gate = useGate(id, rollout.isSuccess && !finished);
+  const policy = usePolicy(
+    rollout.data?.target.namespace ?? '',
+    rollout.data?.target.service ?? '',
+    rollout.isSuccess && !finished,
+  );
+  const approvals = usePendingApprovals(id, rollout.isSuccess && !finished);
+  const pending = finished ? null : (approvals.data?.find((a) => a.status === 'pending') ?? null);
   if (rollout.isPending) return <Loading what="rollout" />;
   if (rollout.isError) return <ErrorState error={rollout.error} retry={() => void rollout.refetch()} />;
   const r = rollout.data;
@@ -46,7 +55,8 @@ export function RolloutPage({ id, at }: { id: string; at: string | null }) {
           ) : (
             <Loading what="gate" />
           )}
-          <ActionBar rollout={r} gate={gate.data} />
+          {pending ? <ApprovalPanel approval={pending} rollout={r} /> : null}
+          <ActionBar rollout={r} gate={gate.data} policy={policy.data} pending={pending} />
           <PlanSteps rollout={r} />
         </aside>
       </div>

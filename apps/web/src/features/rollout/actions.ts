@@ -43,6 +43,11 @@ export function availableActions(
   gate: GateResult | undefined,
   /** Why this person's role may not act (see auth/permissions), or null. */
   denied: string | null,
+  /**
+   * Why the target's policy holds back full traffic now (a pending approval, a change freeze; see
+   * policy.ts), or null. Applies to promote and to a step that reaches 100%; never to rollback.
+   */
+  fullTrafficBlocked: string | null = null,
 ): ActionAvailability[] {
   const all = blockedForAll(rollout, denied);
   const busy = rollout.operation ? `Busy: "${rollout.operation}" is under way` : null;
@@ -66,7 +71,11 @@ export function availableActions(
   return [
     make(
       'step',
-      all ?? busy ?? paused ?? (next === null ? 'No next step: the plan is at its end; promote' : null),
+      all ??
+        (next === 100 ? fullTrafficBlocked : null) ??
+        busy ??
+        paused ??
+        (next === null ? 'No next step: the plan is at its end; promote' : null),
       {
         label: next === null || all !== null ? 'Next step' : `Next step → ${next}%`,
         override: gatedOverride,
@@ -75,7 +84,7 @@ export function availableActions(
     ),
     make('set-weight', all ?? busy, { confirm: true }),
     rollout.phase === 'paused' ? make('resume', all ?? busy) : make('pause', all ?? busy),
-    make('promote', all ?? busy ?? paused, { confirm: true, override: gatedOverride }),
+    make('promote', all ?? fullTrafficBlocked ?? busy ?? paused, { confirm: true, override: gatedOverride }),
     make('rollback', rollout.phase === 'starting' && !denied ? null : all, { confirm: true }),
   ];
 }

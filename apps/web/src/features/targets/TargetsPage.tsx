@@ -4,6 +4,7 @@ import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { Empty, ErrorState, Loading } from '../../components/StatusMessage.tsx';
 import { Link } from '../../router/Link.tsx';
 import { hrefs } from '../../router/routes.ts';
+import { PolicyView } from './PolicyView.tsx';
 import { ProfileView } from './ProfileView.tsx';
 
 const columns: readonly Column<Target>[] = [
@@ -57,6 +58,16 @@ export function TargetsPage() {
             caption="Targets"
             empty=""
           />
+          <h2>Policies</h2>
+          <p className="muted">
+            The two-person rule makes promotion wait for a second operator; during a change freeze nothing is
+            promoted. Rollback is never frozen.
+          </p>
+          <div className="profiles policies">
+            {targets.data.map((t) => (
+              <PolicyView key={`${t.namespace}/${t.service}`} namespace={t.namespace} service={t.service} />
+            ))}
+          </div>
           <h2>Metric profiles</h2>
           <div className="profiles">
             {targets.data.map((t) => (
