@@ -12,6 +12,7 @@ import {
 import {
   DeploymentWorkloads,
   IstioRouter,
+  LeanHttp,
   LeaseElector,
   canaryName,
   createKubeClients,
@@ -53,7 +54,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const history = new SqliteHistoryStore(database);
   const idempotency = new IdempotencyRepo(database);
   const kube = createKubeClients({ kubeconfig: env.AVIARY_KUBECONFIG, context: env.AVIARY_KUBE_CONTEXT });
-  const router = new IstioRouter(kube.custom, { version: env.AVIARY_ISTIO_API_VERSION });
+  // The weight write a rollback waits on goes over a lean kept-alive client (same auth as client-node).
+  const lean = new LeanHttp(kube.config);
+  const router = new IstioRouter(kube.custom, { version: env.AVIARY_ISTIO_API_VERSION, lean });
   const workloads = new DeploymentWorkloads(kube.apps, {
     availableTimeoutMs: env.AVIARY_AVAILABLE_TIMEOUT_MS,
   });
@@ -277,6 +280,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       await app.close();
       // Give running operations a moment to record their outcome; a restart finishes the rest.
       await Promise.race([engine.idle(), new Promise((r) => setTimeout(r, 5_000))]);
+      lean.close();
       database.close();
     })();
     return stopping;

@@ -1,4 +1,5 @@
 export { createKubeClients, loadKubeConfig, type KubeClients, type KubeConnection } from './client.ts';
+export { LeanHttp } from './lean-http.ts';
 export { LeaseElector, type LeaseOptions } from './lease.ts';
 export { isTransient, kubeMessage, withRetry, type RetryPolicy } from './retry.ts';
 export { discoverTargets, type DiscoveredTarget } from './targets.ts';

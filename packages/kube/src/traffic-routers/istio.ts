@@ -1,5 +1,6 @@
 import { DomainError, type TargetRef, type TrafficRouter, type TrafficSplit } from '@aviary/core';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { LeanHttp } from '../lean-http.ts';
 import { statusOf, withRetry } from '../retry.ts';
 import { type VirtualService, readSplit, splitServices, withSplit } from './istio-routes.ts';
 
@@ -8,6 +9,8 @@ export const istioGroup = 'networking.istio.io';
 export interface IstioOptions {
   /** `v1` (Istio ≥ 1.22) or `v1beta1` for older meshes. */
   version?: string;
+  /** A lean client for the weight write a rollback waits on; client-node's is used without one. */
+  lean?: LeanHttp;
 }
 
 /**
@@ -17,6 +20,7 @@ export interface IstioOptions {
  */
 export class IstioRouter implements TrafficRouter {
   private readonly version: string;
+  private readonly lean: LeanHttp | undefined;
   /** namespace/service → VirtualService name, learnt by listing. */
   private readonly names = new Map<string, string>();
   /** namespace/service → the VirtualService as last read, written or watched. */
@@ -27,6 +31,7 @@ export class IstioRouter implements TrafficRouter {
     opts: IstioOptions = {},
   ) {
     this.version = opts.version ?? 'v1';
+    this.lean = opts.lean;
   }
 
   async getWeights(target: TargetRef): Promise<TrafficSplit> {
@@ -52,14 +57,21 @@ export class IstioRouter implements TrafficRouter {
       }
       seen = undefined;
       try {
-        const written = (await this.custom.replaceNamespacedCustomObject({
-          group: istioGroup,
-          version: this.version,
-          namespace: target.namespace,
-          plural: 'virtualservices',
-          name: vs.metadata.name,
-          body: withSplit(vs, target.service, split),
-        })) as VirtualService;
+        const body = withSplit(vs, target.service, split);
+        const written = this.lean
+          ? await this.lean.json<VirtualService>(
+              'PUT',
+              `apis/${istioGroup}/${this.version}/namespaces/${encodeURIComponent(target.namespace)}/virtualservices/${encodeURIComponent(vs.metadata.name)}`,
+              body,
+            )
+          : ((await this.custom.replaceNamespacedCustomObject({
+              group: istioGroup,
+              version: this.version,
+              namespace: target.namespace,
+              plural: 'virtualservices',
+              name: vs.metadata.name,
+              body,
+            })) as VirtualService);
         this.latest.set(key, written);
       } catch (err) {
         this.latest.delete(key);
