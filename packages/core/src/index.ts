@@ -1,7 +1,8 @@
 export { canaryReplicasFor } from './capacity.ts';
 export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.ts';
 export { currentStepStart, weightSeries } from './charts/weight-series.ts';
-export { RolloutEngine, gateSnapshot, toContract, type EngineDeps } from './engine/rollout-engine.ts';
+export { gateSnapshot } from './engine/gate-rule.ts';
+export { RolloutEngine, toContract, type EngineDeps } from './engine/rollout-engine.ts';
 export {
   DEFAULT_ALPHA,
   DEFAULT_BETA,

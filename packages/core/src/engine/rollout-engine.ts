@@ -1,4 +1,4 @@
-import type { ActionRequest, GateResult, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
+import type { ActionRequest, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
 import { defaultSteps } from '@aviary/contracts';
 import { DomainError } from '../errors.ts';
 import { planAction, stepIndexFor } from '../plan-action.ts';
@@ -15,6 +15,8 @@ import {
   type Written,
   systemClock,
 } from '../ports.ts';
+import { newEvent } from './events.ts';
+import { gateRule } from './gate-rule.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { procedures } from './operations.ts';
 
@@ -30,23 +32,6 @@ export interface EngineDeps {
   actionWaitMs?: number;
   /** The gate that stepping up and promoting must pass; without one, actions are not gated. */
   gates?: GateKeeper;
-}
-
-/** What history keeps of the gate an action was taken on. */
-export function gateSnapshot(gate: GateResult | null): Record<string, unknown> {
-  if (!gate) return { verdict: 'inconclusive', summary: 'the gate had not evaluated this step yet' };
-  return {
-    verdict: gate.verdict,
-    summary: gate.summary,
-    evaluatedAt: gate.evaluatedAt,
-    checks: gate.checks.map((c) => ({
-      name: c.name,
-      verdict: c.verdict,
-      canary: c.canary,
-      stable: c.stable,
-      explanation: c.explanation,
-    })),
-  };
 }
 
 class Preempted extends Error {}
@@ -130,7 +115,7 @@ export class RolloutEngine {
       updatedAt: now,
     };
     const created = this.deps.history.create(rollout, [
-      this.event({
+      newEvent(this.now(), {
         actor,
         action: 'created',
         to: rollout,
@@ -162,7 +147,7 @@ export class RolloutEngine {
       const now = this.now();
       if (!plan.operation) {
         const written = this.write(current, { phase: plan.toPhase, updatedAt: now }, [
-          this.event({
+          newEvent(this.now(), {
             actor,
             action: plan.event,
             from: current,
@@ -214,31 +199,8 @@ export class RolloutEngine {
     this.checkGate(current, plan.event, plan.toWeight, action);
   }
 
-  /**
-   * Stepping up and promoting need a passing gate, or an explicit override with a reason. Every
-   * action's event keeps the gate it was taken on, so history shows what people saw.
-   */
-  private checkGate(
-    r: StoredRollout,
-    event: string,
-    toWeight: number,
-    action: ActionRequest,
-  ): Record<string, unknown> | undefined {
-    if (!this.deps.gates) return undefined;
-    const gate = this.deps.gates.current(r);
-    const gated = event === 'step' || event === 'promote' || (event === 'set-weight' && toWeight > r.weight);
-    if (gated && gate?.verdict !== 'pass' && !action.override) {
-      const why = gate ? gate.summary : 'the gate has not evaluated this step yet';
-      throw new DomainError(
-        'gate-not-passed',
-        `the gate is ${gate?.verdict ?? 'inconclusive'}: ${why}. Wait for it to pass, or send override: true with a reason`,
-        { gate: gateSnapshot(gate) },
-      );
-    }
-    return {
-      gate: gateSnapshot(gate),
-      ...(gated && action.override && gate?.verdict !== 'pass' ? { override: true } : {}),
-    };
+  private checkGate(r: StoredRollout, event: string, toWeight: number, action: ActionRequest) {
+    return this.deps.gates ? gateRule(this.deps.gates.current(r), r, event, toWeight, action) : undefined;
   }
 
   /**
@@ -252,7 +214,7 @@ export class RolloutEngine {
       r,
       { weight: weights.canary, stepIndex: stepIndexFor(r.steps, weights.canary), updatedAt: this.now() },
       [
-        this.event({
+        newEvent(this.now(), {
           actor: 'cluster',
           action: 'drift-detected',
           from: r,
@@ -360,7 +322,7 @@ export class RolloutEngine {
         [
           ...(op.type === 'start'
             ? [
-                this.event({
+                newEvent(this.now(), {
                   actor: op.actor,
                   action: 'canary-ready',
                   from: r,
@@ -370,7 +332,7 @@ export class RolloutEngine {
                 }),
               ]
             : []),
-          this.event({
+          newEvent(this.now(), {
             actor: op.actor,
             action: op.action,
             from: { ...r, weight: op.fromWeight, phase: op.fromPhase },
@@ -407,7 +369,7 @@ export class RolloutEngine {
         r,
         { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: this.now() },
         [
-          this.event({
+          newEvent(this.now(), {
             actor: op.actor,
             action: 'operation-failed',
             from: r,
@@ -457,27 +419,6 @@ export class RolloutEngine {
     const written = this.deps.history.update(r.id, r.version, changes, events);
     if (written) this.deps.onWrite?.(written);
     return written;
-  }
-
-  private event(e: {
-    actor: string;
-    action: NewEvent['action'];
-    from?: Pick<StoredRollout, 'weight' | 'phase'>;
-    to: Pick<StoredRollout, 'weight' | 'phase'>;
-    reason: string | null;
-    details?: Record<string, unknown> | null;
-  }): NewEvent {
-    return {
-      at: this.now(),
-      actor: e.actor,
-      action: e.action,
-      fromWeight: e.from?.weight ?? null,
-      toWeight: e.to.weight,
-      fromPhase: e.from?.phase ?? null,
-      toPhase: e.to.phase,
-      reason: e.reason,
-      details: e.details ?? null,
-    };
   }
 
   private now(): string {
