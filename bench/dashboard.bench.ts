@@ -13,6 +13,7 @@ import type { MetricPoint } from '@aviary/contracts';
 import { SqliteHistoryStore, SqliteMetricPointStore, createDb } from '@aviary/db';
 import { startSandbox } from '@aviary/sandbox';
 import { chromium } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from '@aviary/e2e/chromium';
 import { fmt, quantile, report } from './lib/stats.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -22,17 +23,6 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const hours = 6;
 const intervalSeconds = 5;
 const adminToken = 'bench-admin-token-0123456789';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The JavaScript index.html loads before anything runs: its entry script and modulepreloads. */
 function initialJs(): { files: string[]; gzipBytes: number; rawBytes: number } {
@@ -175,7 +165,7 @@ export async function run(): Promise<void> {
       {},
     ),
   );
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   try {
     const times: number[] = [];
     let points = 0;

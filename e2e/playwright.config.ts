@@ -1,18 +1,6 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-dev-shm-usage',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-// Debian's Chromium; never `playwright install` (it downloads a browser, which fails here).
 export default defineConfig({
   testDir: './tests',
   globalSetup: './global-setup.ts',
@@ -27,6 +15,6 @@ export default defineConfig({
     viewport: { width: 1600, height: 1000 },
     acceptDownloads: true,
     trace: 'retain-on-failure',
-    launchOptions: { executablePath: '/usr/bin/chromium', args: chromiumArgs },
+    launchOptions: { executablePath: chromiumPath, args: chromiumArgs },
   },
 });
