@@ -1,6 +1,6 @@
 import type { Approval } from '@aviary/contracts';
 import { DomainError } from '@aviary/core';
-import { type SQL, and, desc, eq } from 'drizzle-orm';
+import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { type ApprovalRow, approvals } from './schema/index.ts';
 
@@ -11,12 +11,31 @@ export interface ApprovalFilter {
 
 const toApproval = (row: ApprovalRow): Approval => ({ ...row });
 
+/** The reads every action makes (a rollback withdraws a pending approval), prepared once. */
+function prepareStatements(db: Db) {
+  const p = sql.placeholder;
+  return {
+    get: db
+      .select()
+      .from(approvals)
+      .where(eq(approvals.id, p('id')))
+      .prepare(),
+    pendingFor: db
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.rolloutId, p('rolloutId')), eq(approvals.status, 'pending')))
+      .prepare(),
+  };
+}
+
 /** Requests waiting for a second operator, and how each was decided. */
 export class ApprovalsRepo {
   private readonly db: Db;
+  private readonly q: ReturnType<typeof prepareStatements>;
 
   constructor({ db }: Pick<AviaryDb, 'db'>) {
     this.db = db;
+    this.q = prepareStatements(db);
   }
 
   /** Store a pending approval; a second pending one for the same rollout is `approval-pending`. */
@@ -35,16 +54,12 @@ export class ApprovalsRepo {
   }
 
   get(id: string): Approval | null {
-    const row = this.db.select().from(approvals).where(eq(approvals.id, id)).get();
+    const row = this.q.get.get({ id });
     return row ? toApproval(row) : null;
   }
 
   pendingFor(rolloutId: string): Approval | null {
-    const row = this.db
-      .select()
-      .from(approvals)
-      .where(and(eq(approvals.rolloutId, rolloutId), eq(approvals.status, 'pending')))
-      .get();
+    const row = this.q.pendingFor.get({ rolloutId });
     return row ? toApproval(row) : null;
   }
 

@@ -1,7 +1,8 @@
 import type { AuditAction, AuditRecord } from '@aviary/contracts';
 import { DomainError } from '@aviary/core';
-import { type SQL, and, desc, eq, gte, lt, lte } from 'drizzle-orm';
+import { type SQL, and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
+import { json } from './rows.ts';
 import { audit } from './schema/index.ts';
 
 export type NewAuditRecord = Omit<AuditRecord, 'id'>;
@@ -16,13 +17,42 @@ export interface AuditFilter {
 /** The audit trail: insert and read only (the database refuses updates and deletes). */
 export class AuditRepo {
   private readonly db: Db;
+  /** Every action appends one record: the INSERT is prepared once (placeholders bound as given). */
+  private readonly insert;
 
   constructor({ db }: Pick<AviaryDb, 'db'>) {
     this.db = db;
+    const p = sql.placeholder;
+    this.insert = db
+      .insert(audit)
+      .values({
+        at: sql`${p('at')}`,
+        actor: sql`${p('actor')}`,
+        role: sql`${p('role')}`,
+        sourceAddress: sql`${p('sourceAddress')}`,
+        action: sql`${p('action')}`,
+        subject: sql`${p('subject')}`,
+        before: sql`${p('before')}`,
+        after: sql`${p('after')}`,
+        reason: sql`${p('reason')}`,
+      })
+      .returning()
+      .prepare();
   }
 
   append(record: NewAuditRecord): AuditRecord {
-    return this.db.insert(audit).values(record).returning().get();
+    // INSERT … RETURNING always yields the row it inserted.
+    return this.insert.get({
+      at: record.at,
+      actor: record.actor,
+      role: record.role ?? null,
+      sourceAddress: record.sourceAddress ?? null,
+      action: record.action,
+      subject: record.subject ?? null,
+      before: json(audit.before, record.before),
+      after: json(audit.after, record.after),
+      reason: record.reason ?? null,
+    })!;
   }
 
   /** Newest first; the cursor is the id of the last record of the previous page. */

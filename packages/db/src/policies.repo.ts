@@ -1,5 +1,5 @@
 import type { TargetPolicy } from '@aviary/contracts';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { targetPolicies } from './schema/index.ts';
 
@@ -14,19 +14,25 @@ export interface StoredPolicy {
 /** Target policies saved through the API; one row per target, replaced as a whole. */
 export class PoliciesRepo {
   private readonly db: Db;
+  /** Read on every promotion and every action's freeze check: prepared once. */
+  private readonly byTarget;
 
   constructor({ db }: Pick<AviaryDb, 'db'>) {
     this.db = db;
+    this.byTarget = db
+      .select()
+      .from(targetPolicies)
+      .where(
+        and(
+          eq(targetPolicies.namespace, sql.placeholder('namespace')),
+          eq(targetPolicies.service, sql.placeholder('service')),
+        ),
+      )
+      .prepare();
   }
 
   get(namespace: string, service: string): StoredPolicy | null {
-    return (
-      this.db
-        .select()
-        .from(targetPolicies)
-        .where(and(eq(targetPolicies.namespace, namespace), eq(targetPolicies.service, service)))
-        .get() ?? null
-    );
+    return this.byTarget.get({ namespace, service }) ?? null;
   }
 
   put(p: StoredPolicy): StoredPolicy {

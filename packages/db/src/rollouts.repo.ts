@@ -12,7 +12,7 @@ import {
 import { and, asc, desc, eq, gt, inArray, isNotNull, notInArray, type SQL, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { toEvent, toRollout, toRolloutRow } from './rows.ts';
+import { json, toEvent, toRollout, toRolloutRow } from './rows.ts';
 import { events, type RolloutRow, rollouts } from './schema/index.ts';
 
 type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -241,14 +241,6 @@ export class SqliteHistoryStore implements HistoryStore {
       { rolloutId: holder?.id },
     );
   }
-}
-
-/**
- * A JSON column's value as drizzle's `mode: 'json'` writes it: the column's own encoder, and SQL
- * NULL (not the text 'null') for null or a missing value.
- */
-function json<T>(column: { mapToDriverValue(value: T): unknown }, value: T | null | undefined): unknown {
-  return value === null || value === undefined ? null : column.mapToDriverValue(value);
 }
 
 function isActiveTargetConflict(err: unknown): boolean {

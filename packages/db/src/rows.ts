@@ -5,6 +5,18 @@ import type { EventRow, NewRolloutRow, RolloutRow } from './schema/index.ts';
 // Rows ⇄ domain types. JSON columns are parsed by drizzle (`mode: 'json'`). New events are bound
 // to a prepared statement field by field (rollouts.repo.ts), not mapped to a row here.
 
+/**
+ * A JSON column's value as drizzle's `mode: 'json'` writes it, for binding to a prepared
+ * statement's placeholder: the column's own encoder, and SQL NULL (not the text 'null') for null
+ * or a missing value.
+ */
+export function json<T>(
+  column: { mapToDriverValue(value: T): unknown },
+  value: T | null | undefined,
+): unknown {
+  return value === null || value === undefined ? null : column.mapToDriverValue(value);
+}
+
 export const toRollout = (row: RolloutRow): StoredRollout => ({
   id: row.id,
   target: { namespace: row.namespace, service: row.service, router: row.router },
