@@ -84,16 +84,22 @@ export function readSplit(vs: VirtualService, service: string): TrafficSplit | u
   return { stable: 100 - canaryPct, canary: canaryPct };
 }
 
-/** A copy of the VirtualService with the split set; every other field is kept as it was. */
+/**
+ * A copy of the VirtualService with the split set; every other field is kept as it was. Only the
+ * path to the two weights is copied (the rest is shared with `vs`, which is left unchanged):
+ * a rollback's write should not pay for cloning annotations and managedFields.
+ */
 export function withSplit(vs: VirtualService, service: string, split: TrafficSplit): VirtualService {
-  const next = structuredClone(vs);
-  const index = splitRuleIndex(next, service);
+  const index = splitRuleIndex(vs, service);
   if (index < 0)
     throw new Error(
       `VirtualService ${vs.metadata.name} has no rule routing ${service} to subsets stable and canary`,
     );
-  const { stable, canary } = subsetsOf(next.spec!.http![index]!);
-  stable!.weight = split.stable;
-  canary!.weight = split.canary;
-  return next;
+  const { stable, canary } = subsetsOf(vs.spec!.http![index]!);
+  const weighted = (d: Destination): Destination =>
+    d === stable ? { ...d, weight: split.stable } : d === canary ? { ...d, weight: split.canary } : d;
+  const http = vs.spec!.http!.map((rule, i) =>
+    i === index ? { ...rule, route: rule.route!.map(weighted) } : rule,
+  );
+  return { ...vs, spec: { ...vs.spec, http } };
 }
