@@ -104,9 +104,10 @@ export class Guardrails {
    * gate) and stores it as a pending approval, which it returns. Null: go ahead.
    */
   admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
+    // Only a promotion is ever frozen or held; anything else (a rollback above all) goes at once.
+    if (!isPromotion(rollout, action)) return null;
     this.assertNotFrozen(rollout, action);
-    const policy = this.policyOf(rollout.target.namespace, rollout.target.service);
-    if (!policy.requireApproval || !isPromotion(rollout, action)) return null;
+    if (!this.policyOf(rollout.target.namespace, rollout.target.service).requireApproval) return null;
     const existing = this.deps.approvals.pendingFor(rollout.id);
     if (existing) throw this.alreadyPending(existing);
     this.deps.engine.check(rollout.id, action);
@@ -194,7 +195,8 @@ export class Guardrails {
    * pending approval, since there is nothing left to promote.
    */
   onRolloutWritten(rollout: StoredRollout): void {
-    if (rollout.operation?.type !== 'rollback' && rollout.phase !== 'rolled-back') return;
+    // Once, when a rollback is accepted: from then on no promotion can be planned on the rollout.
+    if (rollout.operation?.type !== 'rollback' || rollout.operation.recorded) return;
     try {
       const pending = this.deps.approvals.pendingFor(rollout.id);
       if (!pending) return;
