@@ -59,7 +59,12 @@ export async function run(): Promise<void> {
     kubeconfig: string;
   };
   const api = spawnWithOutput(
-    [...(process.env.BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), 'src/server.ts'],
+    [
+      ...(process.env.BENCH_PROFILE
+        ? ['--cpu-prof', '--cpu-prof-interval=50', '--cpu-prof-dir=/tmp/prof']
+        : []),
+      'src/server.ts',
+    ],
     join(root, 'apps', 'api'),
     {
       AVIARY_PORT: '0',

@@ -282,6 +282,8 @@ export class RolloutEngine {
     const taken = async () => {
       if (!op.recorded) answer(this.record(rollout.id, op, false));
       op.recorded = true;
+      // Cleanup waits for the next turn of the event loop, so the answer goes out first.
+      await new Promise((resolve) => setTimeout(resolve, 0));
     };
     try {
       await procedures[op.type]({
