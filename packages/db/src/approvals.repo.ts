@@ -3,6 +3,7 @@ import { DomainError } from '@aviary/core';
 import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { type ApprovalRow, approvals } from './schema/index.ts';
+import { Statement } from './statement.ts';
 
 export interface ApprovalFilter {
   status?: Approval['status'];
@@ -11,20 +12,32 @@ export interface ApprovalFilter {
 
 const toApproval = (row: ApprovalRow): Approval => ({ ...row });
 
-/** The reads every action makes (a rollback withdraws a pending approval), prepared once. */
-function prepareStatements(db: Db) {
+/**
+ * Pending, as a literal like the partial unique index's condition: with a bound value SQLite
+ * would plan the statement again on every run, since whether the index applies depends on it.
+ */
+export const pending = sql`${approvals.status} = 'pending'`;
+
+/** The reads every action makes (a rollback withdraws a pending approval), built once. */
+function prepareStatements(db: Db, sqlite: AviaryDb['sqlite']) {
   const p = sql.placeholder;
   return {
-    get: db
-      .select()
-      .from(approvals)
-      .where(eq(approvals.id, p('id')))
-      .prepare(),
-    pendingFor: db
-      .select()
-      .from(approvals)
-      .where(and(eq(approvals.rolloutId, p('rolloutId')), eq(approvals.status, 'pending')))
-      .prepare(),
+    get: new Statement<ApprovalRow>(
+      sqlite,
+      db
+        .select()
+        .from(approvals)
+        .where(eq(approvals.id, p('id'))),
+      approvals,
+    ),
+    pendingFor: new Statement<ApprovalRow>(
+      sqlite,
+      db
+        .select()
+        .from(approvals)
+        .where(and(eq(approvals.rolloutId, p('rolloutId')), pending)),
+      approvals,
+    ),
   };
 }
 
@@ -33,9 +46,9 @@ export class ApprovalsRepo {
   private readonly db: Db;
   private readonly q: ReturnType<typeof prepareStatements>;
 
-  constructor({ db }: Pick<AviaryDb, 'db'>) {
+  constructor({ db, sqlite }: Pick<AviaryDb, 'db' | 'sqlite'>) {
     this.db = db;
-    this.q = prepareStatements(db);
+    this.q = prepareStatements(db, sqlite);
   }
 
   /** Store a pending approval; a second pending one for the same rollout is `approval-pending`. */
@@ -83,7 +96,7 @@ export class ApprovalsRepo {
     const row = this.db
       .update(approvals)
       .set({ status, decidedBy: by, decidedAt: at })
-      .where(and(eq(approvals.id, id), eq(approvals.status, 'pending')))
+      .where(and(eq(approvals.id, id), pending))
       .returning()
       .get();
     return row ? toApproval(row) : null;

@@ -3,6 +3,7 @@ import { DomainError } from '@aviary/core';
 import { type SQL, and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { json } from './rows.ts';
+import { Statement } from './statement.ts';
 import { audit } from './schema/index.ts';
 
 export type NewAuditRecord = Omit<AuditRecord, 'id'>;
@@ -20,24 +21,27 @@ export class AuditRepo {
   /** Every action appends one record: the INSERT is prepared once (placeholders bound as given). */
   private readonly insert;
 
-  constructor({ db }: Pick<AviaryDb, 'db'>) {
+  constructor({ db, sqlite }: Pick<AviaryDb, 'db' | 'sqlite'>) {
     this.db = db;
     const p = sql.placeholder;
-    this.insert = db
-      .insert(audit)
-      .values({
-        at: sql`${p('at')}`,
-        actor: sql`${p('actor')}`,
-        role: sql`${p('role')}`,
-        sourceAddress: sql`${p('sourceAddress')}`,
-        action: sql`${p('action')}`,
-        subject: sql`${p('subject')}`,
-        before: sql`${p('before')}`,
-        after: sql`${p('after')}`,
-        reason: sql`${p('reason')}`,
-      })
-      .returning()
-      .prepare();
+    this.insert = new Statement<AuditRecord>(
+      sqlite,
+      db
+        .insert(audit)
+        .values({
+          at: sql`${p('at')}`,
+          actor: sql`${p('actor')}`,
+          role: sql`${p('role')}`,
+          sourceAddress: sql`${p('sourceAddress')}`,
+          action: sql`${p('action')}`,
+          subject: sql`${p('subject')}`,
+          before: sql`${p('before')}`,
+          after: sql`${p('after')}`,
+          reason: sql`${p('reason')}`,
+        })
+        .returning(),
+      audit,
+    );
   }
 
   append(record: NewAuditRecord): AuditRecord {

@@ -13,6 +13,14 @@ export type Db = BetterSQLite3Database<Schema>;
 export interface AviaryDb {
   db: Db;
   sqlite: Database.Database;
+  /**
+   * Run `fn` in one IMMEDIATE transaction: the write lock is taken up front, so a second process
+   * waits (busy_timeout) rather than failing mid-transaction when it upgrades a read lock. Nested
+   * calls become savepoints. drizzle's statements on `db` run on the same connection, so they are
+   * part of it. (This is better-sqlite3's own transaction wrapper, made once per connection;
+   * drizzle's `db.transaction` builds a whole database object per call, on every action's path.)
+   */
+  immediate<T>(fn: () => T): T;
   close(): void;
 }
 
@@ -27,20 +35,44 @@ export function createDb(file: string): AviaryDb {
   if (file !== ':memory:' && file !== '') mkdirSync(dirname(file), { recursive: true });
   const sqlite = new Database(file);
   try {
+    // Wait for another connection's lock instead of failing with SQLITE_BUSY at once.
+    sqlite.pragma('busy_timeout = 5000');
     // WAL lets readers (the dashboard, a second API process) run while one writer commits.
-    sqlite.pragma('journal_mode = WAL');
+    useWal(sqlite);
     // SQLite ignores REFERENCES unless told otherwise, per connection.
     sqlite.pragma('foreign_keys = ON');
-    // Wait for another connection's write lock instead of failing with SQLITE_BUSY at once.
-    sqlite.pragma('busy_timeout = 5000');
     // With WAL, NORMAL is still crash-safe for the database; only the last commits may be lost on power loss.
     sqlite.pragma('synchronous = NORMAL');
     const db = drizzle({ client: sqlite, schema });
     migrateRacingOthers(db);
-    return { db, sqlite, close: () => sqlite.close() };
+    const transaction = sqlite.transaction((fn: () => unknown) => fn());
+    return {
+      db,
+      sqlite,
+      immediate: <T>(fn: () => T) => transaction.immediate(fn) as T,
+      close: () => sqlite.close(),
+    };
   } catch (err) {
     sqlite.close();
     throw err;
+  }
+}
+
+/**
+ * Switch the file to WAL (a setting kept in the file). On a fresh file, processes starting
+ * together race for the switch, and SQLite answers SQLITE_BUSY at once rather than calling the
+ * busy handler (waiting could deadlock): try again for as long as busy_timeout would wait.
+ */
+function useWal(sqlite: Database.Database, timeoutMs = 5000): void {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
   }
 }
 

@@ -16,34 +16,33 @@ export type IdempotencyBegin =
 
 export class IdempotencyRepo {
   private readonly db: Db;
+  private readonly immediate: AviaryDb['immediate'];
 
   constructor(
-    { db }: Pick<AviaryDb, 'db'>,
+    { db, immediate }: Pick<AviaryDb, 'db' | 'immediate'>,
     private readonly clock: Clock = systemClock,
   ) {
     this.db = db;
+    this.immediate = immediate;
   }
 
   /** Claim `key` for this request, or learn who holds it. Atomic across connections and processes. */
   begin(key: string, scope: string, requestHash: string): IdempotencyBegin {
-    return this.db.transaction(
-      (tx) => {
-        const claimed = tx
-          .insert(idempotencyKeys)
-          .values({ key, scope, requestHash, createdAt: this.clock.now().toISOString() })
-          .onConflictDoNothing({ target: idempotencyKeys.key })
-          .returning({ key: idempotencyKeys.key })
-          .get();
-        if (claimed) return { state: 'new' };
-        // The write lock is held from the INSERT on, so the row cannot be finished or abandoned meanwhile.
-        const row = tx.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
-        if (!row) throw new Error(`idempotency key ${key} vanished inside its own transaction`);
-        if (row.scope !== scope || row.requestHash !== requestHash) return { state: 'mismatch' };
-        if (row.statusCode === null) return { state: 'in-flight' };
-        return { state: 'replay', statusCode: row.statusCode, response: row.response ?? null };
-      },
-      { behavior: 'immediate' },
-    );
+    return this.immediate(() => {
+      const claimed = this.db
+        .insert(idempotencyKeys)
+        .values({ key, scope, requestHash, createdAt: this.clock.now().toISOString() })
+        .onConflictDoNothing({ target: idempotencyKeys.key })
+        .returning({ key: idempotencyKeys.key })
+        .get();
+      if (claimed) return { state: 'new' };
+      // The write lock is held from the INSERT on, so the row cannot be finished or abandoned meanwhile.
+      const row = this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
+      if (!row) throw new Error(`idempotency key ${key} vanished inside its own transaction`);
+      if (row.scope !== scope || row.requestHash !== requestHash) return { state: 'mismatch' };
+      if (row.statusCode === null) return { state: 'in-flight' };
+      return { state: 'replay', statusCode: row.statusCode, response: row.response ?? null };
+    });
   }
 
   /** Store the answer for replays. Returns false when the key is not in flight (unknown, or already finished). */

@@ -2,6 +2,7 @@ import type { TargetPolicy } from '@aviary/contracts';
 import { and, eq, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { targetPolicies } from './schema/index.ts';
+import { Statement } from './statement.ts';
 
 export interface StoredPolicy {
   namespace: string;
@@ -17,18 +18,21 @@ export class PoliciesRepo {
   /** Read on every promotion and every action's freeze check: prepared once. */
   private readonly byTarget;
 
-  constructor({ db }: Pick<AviaryDb, 'db'>) {
+  constructor({ db, sqlite }: Pick<AviaryDb, 'db' | 'sqlite'>) {
     this.db = db;
-    this.byTarget = db
-      .select()
-      .from(targetPolicies)
-      .where(
-        and(
-          eq(targetPolicies.namespace, sql.placeholder('namespace')),
-          eq(targetPolicies.service, sql.placeholder('service')),
+    this.byTarget = new Statement<StoredPolicy>(
+      sqlite,
+      db
+        .select()
+        .from(targetPolicies)
+        .where(
+          and(
+            eq(targetPolicies.namespace, sql.placeholder('namespace')),
+            eq(targetPolicies.service, sql.placeholder('service')),
+          ),
         ),
-      )
-      .prepare();
+      targetPolicies,
+    );
   }
 
   get(namespace: string, service: string): StoredPolicy | null {

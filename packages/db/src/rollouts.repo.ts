@@ -9,83 +9,104 @@ import {
   type StoredRollout,
   type Written,
 } from '@aviary/core';
-import { and, asc, desc, eq, gt, inArray, isNotNull, notInArray, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { json, toEvent, toRollout, toRolloutRow } from './rows.ts';
-import { events, type RolloutRow, rollouts } from './schema/index.ts';
-
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-
-const active = notInArray(rollouts.phase, [...finalPhases]);
+import { Statement } from './statement.ts';
+import { type EventRow, events, type RolloutRow, rollouts } from './schema/index.ts';
 
 /**
- * The statements on the hot path of every API action, built and prepared once per connection.
- * An unprepared drizzle query rebuilds its SQL and has better-sqlite3 prepare it again on every
- * call, which costs more than running it.
+ * A rollout that is not final, written with literals as in the partial unique index (schema/
+ * rollouts.ts), so SQLite plans with that index once. A bound value here would make it plan the
+ * statement again on every run (the index's use would depend on the value).
+ */
+export const active = sql`${rollouts.phase} NOT IN (${sql.raw(finalPhases.map((p) => `'${p}'`).join(', '))})`;
+
+/**
+ * The statements on the hot path of every API action, built once per connection and run as
+ * `Statement`s (drizzle's SQL, better-sqlite3's execution: see statement.ts).
  *
  * Placeholders are bound as given: nothing passes through a column's encoder, because drizzle
  * would encode a JSON column's `null` as the text 'null'. JSON values are encoded beforehand with
  * the column's own encoder (see `json`), so rows read the same whichever path wrote them.
  */
-function prepareStatements(db: Db) {
+function prepareStatements(db: Db, sqlite: AviaryDb['sqlite']) {
   const p = sql.placeholder;
   const byCreation = [asc(rollouts.createdAt), asc(rollouts.id)];
   return {
-    get: db
-      .select()
-      .from(rollouts)
-      .where(eq(rollouts.id, p('id')))
-      .prepare(),
-    findActive: db
-      .select()
-      .from(rollouts)
-      .where(and(eq(rollouts.namespace, p('namespace')), eq(rollouts.service, p('service')), active))
-      .prepare(),
-    listActive: db
-      .select()
-      .from(rollouts)
-      .where(active)
-      .orderBy(...byCreation)
-      .prepare(),
-    listPending: db
-      .select()
-      .from(rollouts)
-      .where(isNotNull(rollouts.operation))
-      .orderBy(...byCreation)
-      .prepare(),
+    get: new Statement<RolloutRow>(
+      sqlite,
+      db
+        .select()
+        .from(rollouts)
+        .where(eq(rollouts.id, p('id'))),
+      rollouts,
+    ),
+    findActive: new Statement<RolloutRow>(
+      sqlite,
+      db
+        .select()
+        .from(rollouts)
+        .where(and(eq(rollouts.namespace, p('namespace')), eq(rollouts.service, p('service')), active)),
+      rollouts,
+    ),
+    listActive: new Statement<RolloutRow>(
+      sqlite,
+      db
+        .select()
+        .from(rollouts)
+        .where(active)
+        .orderBy(...byCreation),
+      rollouts,
+    ),
+    listPending: new Statement<RolloutRow>(
+      sqlite,
+      db
+        .select()
+        .from(rollouts)
+        .where(isNotNull(rollouts.operation))
+        .orderBy(...byCreation),
+      rollouts,
+    ),
     // One statement for every combination of changes: NULL means "leave as is" for the NOT NULL
     // columns, and `setOperation` tells clearing the nullable operation from leaving it.
     // The version check and the write are one statement: no read-then-write window.
-    update: db
-      .update(rollouts)
-      .set({
-        phase: sql`coalesce(${p('phase')}, ${rollouts.phase})`,
-        weight: sql`coalesce(${p('weight')}, ${rollouts.weight})`,
-        stepIndex: sql`coalesce(${p('stepIndex')}, ${rollouts.stepIndex})`,
-        operation: sql`CASE WHEN ${p('setOperation')} THEN ${p('operation')} ELSE ${rollouts.operation} END`,
-        updatedAt: sql`coalesce(${p('updatedAt')}, ${rollouts.updatedAt})`,
-        version: sql`${rollouts.version} + 1`,
-      })
-      .where(and(eq(rollouts.id, p('id')), eq(rollouts.version, p('expectedVersion'))))
-      .returning()
-      .prepare(),
-    insertEvent: db
-      .insert(events)
-      .values({
-        rolloutId: sql`${p('rolloutId')}`,
-        at: sql`${p('at')}`,
-        actor: sql`${p('actor')}`,
-        action: sql`${p('action')}`,
-        fromWeight: sql`${p('fromWeight')}`,
-        toWeight: sql`${p('toWeight')}`,
-        fromPhase: sql`${p('fromPhase')}`,
-        toPhase: sql`${p('toPhase')}`,
-        reason: sql`${p('reason')}`,
-        details: sql`${p('details')}`,
-      })
-      .returning()
-      .prepare(),
+    update: new Statement<RolloutRow>(
+      sqlite,
+      db
+        .update(rollouts)
+        .set({
+          phase: sql`coalesce(${p('phase')}, ${rollouts.phase})`,
+          weight: sql`coalesce(${p('weight')}, ${rollouts.weight})`,
+          stepIndex: sql`coalesce(${p('stepIndex')}, ${rollouts.stepIndex})`,
+          operation: sql`CASE WHEN ${p('setOperation')} THEN ${p('operation')} ELSE ${rollouts.operation} END`,
+          updatedAt: sql`coalesce(${p('updatedAt')}, ${rollouts.updatedAt})`,
+          version: sql`${rollouts.version} + 1`,
+        })
+        .where(and(eq(rollouts.id, p('id')), eq(rollouts.version, p('expectedVersion'))))
+        .returning(),
+      rollouts,
+    ),
+    insertEvent: new Statement<EventRow>(
+      sqlite,
+      db
+        .insert(events)
+        .values({
+          rolloutId: sql`${p('rolloutId')}`,
+          at: sql`${p('at')}`,
+          actor: sql`${p('actor')}`,
+          action: sql`${p('action')}`,
+          fromWeight: sql`${p('fromWeight')}`,
+          toWeight: sql`${p('toWeight')}`,
+          fromPhase: sql`${p('fromPhase')}`,
+          toPhase: sql`${p('toPhase')}`,
+          reason: sql`${p('reason')}`,
+          details: sql`${p('details')}`,
+        })
+        .returning(),
+      events,
+    ),
   };
 }
 
@@ -94,11 +115,13 @@ type Statements = ReturnType<typeof prepareStatements>;
 /** The rollout history in SQLite. Every write is one IMMEDIATE transaction (see below). */
 export class SqliteHistoryStore implements HistoryStore {
   private readonly db: Db;
+  private readonly immediate: AviaryDb['immediate'];
   private readonly q: Statements;
 
-  constructor({ db }: Pick<AviaryDb, 'db'>) {
+  constructor({ db, sqlite, immediate }: Pick<AviaryDb, 'db' | 'sqlite' | 'immediate'>) {
     this.db = db;
-    this.q = prepareStatements(db);
+    this.immediate = immediate;
+    this.q = prepareStatements(db, sqlite);
   }
 
   get(id: string): StoredRollout | null {
@@ -162,21 +185,16 @@ export class SqliteHistoryStore implements HistoryStore {
   }
 
   create(rollout: StoredRollout, newEvents: NewEvent[]): Written {
-    // IMMEDIATE takes the write lock up front, so a second process waits (busy_timeout) rather
-    // than failing mid-transaction when it tries to upgrade a read lock.
-    return this.db.transaction(
-      (tx) => {
-        let row: RolloutRow;
-        try {
-          row = tx.insert(rollouts).values(toRolloutRow(rollout)).returning().get();
-        } catch (err) {
-          if (isActiveTargetConflict(err)) throw this.activeRolloutExists(tx, rollout);
-          throw err;
-        }
-        return { rollout: toRollout(row), events: this.appendEvents(rollout.id, newEvents) };
-      },
-      { behavior: 'immediate' },
-    );
+    return this.immediate(() => {
+      let row: RolloutRow;
+      try {
+        row = this.db.insert(rollouts).values(toRolloutRow(rollout)).returning().get();
+      } catch (err) {
+        if (isActiveTargetConflict(err)) throw this.activeRolloutExists(rollout);
+        throw err;
+      }
+      return { rollout: toRollout(row), events: this.appendEvents(rollout.id, newEvents) };
+    });
   }
 
   update(
@@ -185,25 +203,21 @@ export class SqliteHistoryStore implements HistoryStore {
     changes: RolloutChanges,
     newEvents: NewEvent[],
   ): Written | null {
-    // Prepared statements run on the same connection, so they are part of this transaction.
-    return this.db.transaction(
-      () => {
-        const row = this.q.update.get({
-          id,
-          expectedVersion,
-          phase: changes.phase ?? null,
-          weight: changes.weight ?? null,
-          stepIndex: changes.stepIndex ?? null,
-          // `undefined` means "leave as is"; `operation: null` clears the pending operation.
-          setOperation: changes.operation === undefined ? 0 : 1,
-          operation: json(rollouts.operation, changes.operation),
-          updatedAt: changes.updatedAt ?? null,
-        });
-        if (!row) return null;
-        return { rollout: toRollout(row), events: this.appendEvents(id, newEvents) };
-      },
-      { behavior: 'immediate' },
-    );
+    return this.immediate(() => {
+      const row = this.q.update.get({
+        id,
+        expectedVersion,
+        phase: changes.phase ?? null,
+        weight: changes.weight ?? null,
+        stepIndex: changes.stepIndex ?? null,
+        // `undefined` means "leave as is"; `operation: null` clears the pending operation.
+        setOperation: changes.operation === undefined ? 0 : 1,
+        operation: json(rollouts.operation, changes.operation),
+        updatedAt: changes.updatedAt ?? null,
+      });
+      if (!row) return null;
+      return { rollout: toRollout(row), events: this.appendEvents(id, newEvents) };
+    });
   }
 
   /** Call inside the write's transaction. One prepared INSERT per event, so ids follow `newEvents`. */
@@ -227,10 +241,10 @@ export class SqliteHistoryStore implements HistoryStore {
     });
   }
 
-  private activeRolloutExists(tx: Tx, rollout: StoredRollout): DomainError {
+  private activeRolloutExists(rollout: StoredRollout): DomainError {
     const { namespace, service } = rollout.target;
     // Still inside the transaction that holds the write lock, so the holder cannot vanish meanwhile.
-    const holder = tx
+    const holder = this.db
       .select({ id: rollouts.id })
       .from(rollouts)
       .where(and(eq(rollouts.namespace, namespace), eq(rollouts.service, service), active))

@@ -35,7 +35,7 @@ export const anonymousReadKey = 'anonymous-read';
 export const anonymousReadEnabled = (settings: SettingsRepo): boolean =>
   settings.get<boolean>(anonymousReadKey, false) === true;
 
-export function createAccess(database: Pick<AviaryDb, 'db'>, config: AccessConfig): Access {
+export function createAccess(database: Pick<AviaryDb, 'db' | 'sqlite'>, config: AccessConfig): Access {
   const users = new UsersRepo(database);
   const tokens = new TokensRepo(database);
   const settings = new SettingsRepo(database);
