@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { type Role, roleRank, sessionCookie } from '@aviary/contracts';
 import { DomainError } from '@aviary/core';
 import type { SessionsRepo, SettingsRepo, StoredToken, TokensRepo, UsersRepo } from '@aviary/db';
@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import type { Principal } from './principal.ts';
 import { type IsTrusted, headerValue, readCookie } from './request-info.ts';
-import { newSecret, safeEqual, sessionPrefix, sha256 } from './secrets.ts';
+import { newSecret, sessionPrefix, sha256 } from './secrets.ts';
 import { roleOfGroups } from './trusted-proxy.ts';
 
 export interface AuthenticatorDeps {
@@ -28,10 +28,13 @@ const unauthorized = (message: string) => new DomainError('unauthorized', messag
 /** Turns what a request presents (bearer token, proxy headers, session cookie) into a Principal. */
 export class Authenticator {
   private readonly bootstrapFingerprint: string;
+  /** SHA-256 of AVIARY_ADMIN_TOKEN: a presented token is hashed once and compared with it. */
+  private readonly bootstrapHash: Buffer;
   private readonly csrfKey: string;
 
   constructor(private readonly deps: AuthenticatorDeps) {
     this.bootstrapFingerprint = sha256(deps.adminToken).slice(0, 8);
+    this.bootstrapHash = Buffer.from(sha256(deps.adminToken), 'hex');
     this.csrfKey = deps.settings.getOrCreate('csrf-key', () => newSecret(''), this.now().toISOString());
   }
 
@@ -59,8 +62,11 @@ export class Authenticator {
 
   /** A bearer token: AVIARY_ADMIN_TOKEN or an API token. */
   byToken(token: string): Principal {
-    if (safeEqual(token, this.deps.adminToken)) return this.bootstrap(null);
-    const stored = this.deps.tokens.bySecretHash(sha256(token));
+    // One hash serves both: the constant-time comparison with the admin token, and the lookup
+    // of API tokens (stored as their SHA-256).
+    const hash = sha256(token);
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.bootstrapHash)) return this.bootstrap(null);
+    const stored = this.deps.tokens.bySecretHash(hash);
     if (!stored)
       throw unauthorized(
         'the bearer token is not valid; use an API token (POST /api/v1/tokens) or the AVIARY_ADMIN_TOKEN',
