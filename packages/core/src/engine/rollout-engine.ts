@@ -280,7 +280,7 @@ export class RolloutEngine {
         await write();
       });
     const taken = async () => {
-      if (!op.recorded) answer(this.record(rollout.id, op, false));
+      if (!op.recorded) answer(this.record(rollout.id, op, false, rollout));
       op.recorded = true;
       // Cleanup waits for the next turn of the event loop, so the answer goes out first.
       await new Promise((resolve) => setTimeout(resolve, 0));
@@ -294,7 +294,7 @@ export class RolloutEngine {
         guard,
         taken,
       });
-      return op.recorded ? this.clearOperation(rollout.id, op) : this.record(rollout.id, op, true);
+      return op.recorded ? this.clearOperation(rollout.id, op) : this.record(rollout.id, op, true, rollout);
     } catch (err) {
       if (err instanceof Preempted) {
         throw new DomainError(
@@ -306,10 +306,14 @@ export class RolloutEngine {
     }
   }
 
-  /** The action took effect: new state and its event in one write; the operation stays while cleanup runs. */
-  private record(id: string, op: PendingOperation, final: boolean): StoredRollout {
-    for (;;) {
-      const r = this.get(id);
+  /**
+   * The action took effect: new state and its event in one write; the operation stays while
+   * cleanup runs. `known` is the rollout as the operation claimed it: nothing else writes a
+   * rollout with an operation under way but a rollback taking over, so the first try needs no
+   * read (the version check still catches any writer, and then the rollout is read again).
+   */
+  private record(id: string, op: PendingOperation, final: boolean, known: StoredRollout): StoredRollout {
+    for (let r = known; ; r = this.get(id)) {
       if (r.operation?.token !== op.token) throw new Preempted();
       const operation = final ? null : { ...op, recorded: true };
       const written = this.write(
