@@ -2,56 +2,93 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions, request as httpsRequest } from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
 
+/** How long client-node's authentication, once applied, is reused (client-node re-reads token files once a minute). */
+const authReuseMs = 10_000;
+
 /**
  * One JSON request to the API server on a kept-alive connection, authenticated exactly as
  * client-node would (`applyToHTTPSOptions`: CA, client certs, bearer or exec tokens). Used for
  * the write a rollback waits on, where client-node's own per-call overhead is most of the
  * latency. Failures are client-node's `ApiException`, so retries and messages work as usual.
+ *
+ * The applied authentication is reused for a few seconds; a 401 drops it and the request is
+ * sent once more with credentials applied afresh (an exec plugin's token may have expired).
  */
 export class LeanHttp {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
+  private auth: { server: URL; opts: RequestOptions; until: number } | undefined;
 
-  constructor(private readonly config: KubeConfig) {}
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async json<T>(method: 'PUT' | 'GET', path: string, body?: unknown): Promise<T> {
-    const server = this.config.getCurrentCluster()?.server;
-    if (!server) throw new Error('the kubeconfig has no current cluster');
-    const url = new URL(path, server.endsWith('/') ? server : `${server}/`);
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const opts: RequestOptions = {
-      method,
-      headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json' } : {}) },
-    };
-    await this.config.applyToHTTPSOptions(opts);
-    const secure = url.protocol === 'https:';
-    const send = secure ? httpsRequest : httpRequest;
-    return new Promise<T>((resolve, reject) => {
-      const req = send(url, { ...opts, agent: secure ? this.httpsAgent : this.httpAgent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) {
-            try {
-              resolve(JSON.parse(text) as T);
-            } catch (err) {
-              reject(err);
-            }
-            return;
-          }
-          reject(new ApiException(status, `HTTP ${status}`, text, res.headers as Record<string, string>));
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      req.end(payload);
-    });
+    try {
+      return await this.send<T>(method, path, payload);
+    } catch (err) {
+      if (!(err instanceof ApiException) || err.code !== 401 || this.auth === undefined) throw err;
+      this.auth = undefined;
+      return this.send<T>(method, path, payload);
+    }
   }
 
   close(): void {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+  }
+
+  private async authenticated(): Promise<{ server: URL; opts: RequestOptions }> {
+    if (this.auth && this.now() < this.auth.until) return this.auth;
+    const server = this.config.getCurrentCluster()?.server;
+    if (!server) throw new Error('the kubeconfig has no current cluster');
+    const opts: RequestOptions = { headers: {} };
+    await this.config.applyToHTTPSOptions(opts);
+    this.auth = {
+      server: new URL(server.endsWith('/') ? server : `${server}/`),
+      opts,
+      until: this.now() + authReuseMs,
+    };
+    return this.auth;
+  }
+
+  private async send<T>(method: 'PUT' | 'GET', path: string, payload: string | undefined): Promise<T> {
+    const { server, opts } = await this.authenticated();
+    const url = new URL(path, server);
+    const secure = url.protocol === 'https:';
+    const request = secure ? httpsRequest : httpRequest;
+    const headers = {
+      ...opts.headers,
+      accept: 'application/json',
+      ...(payload ? { 'content-type': 'application/json' } : {}),
+    };
+    return new Promise<T>((resolve, reject) => {
+      const req = request(
+        url,
+        { ...opts, method, headers, agent: secure ? this.httpsAgent : this.httpAgent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status < 300) {
+              try {
+                resolve(JSON.parse(text) as T);
+              } catch (err) {
+                reject(err);
+              }
+              return;
+            }
+            reject(new ApiException(status, `HTTP ${status}`, text, res.headers as Record<string, string>));
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
+    });
   }
 }
