@@ -172,6 +172,12 @@ export async function run(): Promise<void> {
       baseline: quantile(patchMs, 0.95),
     },
   ]);
+  // Each round's rollback over the PATCH measured just before it: the load on this shared
+  // machine drifts between rounds, and a paired ratio cancels most of that drift.
+  const paired = rollbackMs.map((r, i) => r / patchMs[i]!);
+  console.log(
+    `  paired ratio (each round's rollback / its PATCH): p25 ${fmt(quantile(paired, 0.25))}×, p50 ${fmt(quantile(paired, 0.5))}×, p75 ${fmt(quantile(paired, 0.75))}×`,
+  );
   console.log(
     `  goal: p50 ratio ≤ 1.5× → ${quantile(rollbackMs, 0.5) / quantile(patchMs, 0.5) <= 1.5 ? 'met' : 'NOT met'} (${fmt(quantile(rollbackMs, 0.5) / quantile(patchMs, 0.5))}×)`,
   );
