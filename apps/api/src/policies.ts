@@ -7,6 +7,7 @@ import type {
   TargetPolicyView,
 } from '@aviary/contracts';
 import {
+  type AuditContext,
   DomainError,
   type RolloutEngine,
   type StoredRollout,
@@ -148,7 +149,8 @@ export class Guardrails {
   async approve(
     id: string,
     actor: string,
-  ): Promise<{ approval: Approval; before: StoredRollout; rollout: StoredRollout }> {
+    audit?: AuditContext,
+  ): Promise<{ approval: Approval; rollout: StoredRollout }> {
     const pending = this.pending(id);
     if (pending.requestedBy === actor)
       throw new DomainError(
@@ -165,15 +167,25 @@ export class Guardrails {
     try {
       const before = this.deps.engine.get(pending.rolloutId);
       this.assertNotFrozen(before, pending.action);
-      const rollout = await this.deps.engine.act(pending.rolloutId, pending.action, actor, {
-        approvedBy: actor,
-        requestedBy: pending.requestedBy,
-        approvalId: pending.id,
-      });
+      const rollout = await this.deps.engine.act(
+        pending.rolloutId,
+        pending.action,
+        actor,
+        { approvedBy: actor, requestedBy: pending.requestedBy, approvalId: pending.id },
+        audit && {
+          ...audit,
+          context: {
+            ...audit.context,
+            request: pending.action,
+            approvalId: pending.id,
+            requestedBy: pending.requestedBy,
+          },
+        },
+      );
       const approval =
         this.deps.approvals.decide(id, 'approved', actor, this.now().toISOString()) ?? this.get(id);
       this.deps.publish({ type: 'approval', approval });
-      return { approval, before, rollout };
+      return { approval, rollout };
     } finally {
       this.approving.delete(id);
     }

@@ -177,23 +177,6 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
     publish: (message) => bus.publish(message),
     isLeader: () => elector.isLeader,
-    onAutoRollback: (before, after, reason) =>
-      access.audit.append({
-        at: new Date().toISOString(),
-        actor: 'aviary',
-        role: null,
-        sourceAddress: null,
-        action: 'rollout-action',
-        subject: `rollout/${after.id}`,
-        before: { phase: before.phase, weight: before.weight, version: before.version },
-        after: {
-          phase: after.phase,
-          weight: after.weight,
-          version: after.version,
-          request: { type: 'rollback' },
-        },
-        reason,
-      }),
     intervalMs: env.AVIARY_GATE_INTERVAL * 1000,
     chartWindowSeconds: env.AVIARY_CHART_WINDOW,
     log,

@@ -2,6 +2,7 @@ export { canaryReplicasFor } from './capacity.ts';
 export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.ts';
 export { currentStepStart, weightSeries } from './charts/weight-series.ts';
 export { gateSnapshot } from './engine/gate-rule.ts';
+export { auditedState } from './engine/events.ts';
 export { RolloutEngine, toContract, type EngineDeps } from './engine/rollout-engine.ts';
 export {
   DEFAULT_ALPHA,
@@ -38,11 +39,13 @@ export {
 export { planAction, stepIndexFor, type ActionPlan, type Operation } from './plan-action.ts';
 export {
   systemClock,
+  type AuditContext,
   type Clock,
   type GateKeeper,
   type MetricPointStore,
   type ProfileStore,
   type HistoryStore,
+  type NewAuditRecord,
   type NewEvent,
   type Page,
   type PendingOperation,

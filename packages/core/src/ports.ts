@@ -1,4 +1,5 @@
 import type {
+  AuditRecord,
   EventAction,
   GateResult,
   MetricPoint,
@@ -6,6 +7,7 @@ import type {
   RolloutEvent,
   RolloutPhase,
   TargetProfile,
+  Role,
   TargetRef,
 } from '@aviary/contracts';
 
@@ -44,6 +46,21 @@ export interface Workloads {
   waitStableAvailable(target: TargetRef): Promise<void>;
 }
 
+/** An audit record before the store gives it its id. */
+export type NewAuditRecord = Omit<AuditRecord, 'id'>;
+
+/**
+ * Who asked for an action and from where, for the audit trail. The engine writes the action's
+ * audit record in the same transaction as its event, so the two never disagree.
+ */
+export interface AuditContext {
+  actor: string;
+  role: Role | null;
+  sourceAddress: string | null;
+  /** Recorded next to the rollout's state after the action, e.g. the request as it was sent. */
+  context: Record<string, unknown>;
+}
+
 /** A cluster operation under way, persisted with the rollout so a restart can finish it. */
 export interface PendingOperation {
   type: 'start' | 'set-weight' | 'promote' | 'rollback';
@@ -65,6 +82,8 @@ export interface PendingOperation {
    */
   recorded?: boolean;
   details?: Record<string, unknown>;
+  /** Kept with the operation so its audit record is written with its event, after a restart too. */
+  audit?: AuditContext & { before: Record<string, unknown> };
 }
 
 export interface StoredRollout extends Omit<Rollout, 'operation'> {
@@ -110,10 +129,17 @@ export interface HistoryStore {
   /** Insert a rollout with its first events; throws DomainError `active-rollout-exists` when the target has one. */
   create(rollout: StoredRollout, events: NewEvent[]): Written;
   /**
-   * Compare-and-set on `version`: apply `changes`, bump the version and append `events`, or
-   * return null (and write nothing) when the stored version is no longer `expectedVersion`.
+   * Compare-and-set on `version`: apply `changes`, bump the version and append `events` (and
+   * `audit`, in the same transaction), or return null (and write nothing) when the stored
+   * version is no longer `expectedVersion`.
    */
-  update(id: string, expectedVersion: number, changes: RolloutChanges, events: NewEvent[]): Written | null;
+  update(
+    id: string,
+    expectedVersion: number,
+    changes: RolloutChanges,
+    events: NewEvent[],
+    audit?: NewAuditRecord,
+  ): Written | null;
 }
 
 export interface Clock {

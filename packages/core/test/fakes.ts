@@ -3,6 +3,7 @@ import { finalPhases } from '@aviary/contracts';
 import { DomainError } from '../src/errors.ts';
 import type {
   HistoryStore,
+  NewAuditRecord,
   NewEvent,
   Page,
   RolloutChanges,
@@ -21,6 +22,8 @@ import type {
 export class MemoryHistory implements HistoryStore {
   rollouts = new Map<string, StoredRollout>();
   log: RolloutEvent[] = [];
+  /** Audit records, each written by the same update as the events it goes with. */
+  audit: NewAuditRecord[] = [];
 
   get(id: string) {
     const r = this.rollouts.get(id);
@@ -52,11 +55,18 @@ export class MemoryHistory implements HistoryStore {
     this.rollouts.set(rollout.id, structuredClone(rollout));
     return { rollout: structuredClone(rollout), events: this.append(rollout.id, events) };
   }
-  update(id: string, expectedVersion: number, changes: RolloutChanges, events: NewEvent[]): Written | null {
+  update(
+    id: string,
+    expectedVersion: number,
+    changes: RolloutChanges,
+    events: NewEvent[],
+    audit?: NewAuditRecord,
+  ): Written | null {
     const r = this.rollouts.get(id);
     if (!r || r.version !== expectedVersion) return null;
     const next = { ...r, ...structuredClone(changes), version: r.version + 1 };
     this.rollouts.set(id, next);
+    if (audit) this.audit.push(structuredClone(audit));
     return { rollout: structuredClone(next), events: this.append(id, events) };
   }
   private append(rolloutId: string, events: NewEvent[]): RolloutEvent[] {

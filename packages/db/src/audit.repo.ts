@@ -1,12 +1,12 @@
 import type { AuditAction, AuditRecord } from '@aviary/contracts';
-import { DomainError } from '@aviary/core';
+import { DomainError, type NewAuditRecord } from '@aviary/core';
 import { type SQL, and, desc, eq, gte, lt, lte, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { json } from './rows.ts';
 import { Statement } from './statement.ts';
 import { audit } from './schema/index.ts';
 
-export type NewAuditRecord = Omit<AuditRecord, 'id'>;
+export type { NewAuditRecord };
 
 export interface AuditFilter {
   actor?: string;

@@ -1,7 +1,8 @@
-import type { PendingOperation, StoredRollout } from '@aviary/core';
+import type { NewAuditRecord, PendingOperation, StoredRollout } from '@aviary/core';
 import { DomainError } from '@aviary/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aRollout, anEvent } from '../test/fixtures.ts';
+import { AuditRepo } from './audit.repo.ts';
 import { type AviaryDb, createTestDb } from './client.ts';
 import { SqliteHistoryStore } from './rollouts.repo.ts';
 
@@ -154,6 +155,38 @@ describe('update (compare-and-set on version)', () => {
     const broken = anEvent({ actor: null as unknown as string });
     expect(() => store.update(r.id, 1, { phase: 'paused' }, [broken])).toThrow(/NOT NULL/);
     expect(store.get(r.id)).toMatchObject({ version: 1, phase: 'starting' });
+  });
+
+  const audited = (over: Partial<NewAuditRecord> = {}): NewAuditRecord => ({
+    at: '2025-01-01T00:20:00.000Z',
+    actor: 'oncall',
+    role: 'operator',
+    sourceAddress: '10.0.0.7',
+    action: 'rollout-action',
+    subject: 'rollout/r-1',
+    before: { phase: 'progressing', weight: 5 },
+    after: { phase: 'rolled-back', weight: 0, request: { type: 'rollback' } },
+    reason: 'errors',
+    ...over,
+  });
+  const auditTrail = () => new AuditRepo(handle).list({}, 10).items;
+
+  it('writes an audit record with the events, and none for a stale writer', () => {
+    const r = aRollout();
+    store.create(r, []);
+    store.update(r.id, 1, { phase: 'rolled-back' }, [anEvent({ action: 'rollback' })], audited());
+    expect(store.update(r.id, 1, { phase: 'paused' }, [], audited({ actor: 'late' }))).toBeNull();
+    expect(auditTrail()).toEqual([{ id: expect.any(Number), ...audited() }]);
+  });
+
+  it('writes nothing when the audit record is invalid: state, events and audit go together', () => {
+    const r = aRollout();
+    store.create(r, []);
+    const broken = audited({ actor: null as unknown as string });
+    expect(() => store.update(r.id, 1, { phase: 'paused' }, [anEvent()], broken)).toThrow(/NOT NULL/);
+    expect(store.get(r.id)).toMatchObject({ version: 1, phase: 'starting' });
+    expect(store.events(r.id, 10)).toEqual([]);
+    expect(auditTrail()).toEqual([]);
   });
 });
 

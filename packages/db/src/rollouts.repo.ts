@@ -2,6 +2,7 @@ import { finalPhases, type RolloutEvent } from '@aviary/contracts';
 import {
   DomainError,
   type HistoryStore,
+  type NewAuditRecord,
   type NewEvent,
   type Page,
   type RolloutChanges,
@@ -10,6 +11,7 @@ import {
   type Written,
 } from '@aviary/core';
 import { and, asc, desc, eq, gt, inArray, isNotNull, type SQL, sql } from 'drizzle-orm';
+import { AuditRepo } from './audit.repo.ts';
 import type { AviaryDb, Db } from './client.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { json, toEvent, toRollout, toRolloutRow } from './rows.ts';
@@ -117,11 +119,14 @@ export class SqliteHistoryStore implements HistoryStore {
   private readonly db: Db;
   private readonly immediate: AviaryDb['immediate'];
   private readonly q: Statements;
+  /** Actions' audit records go in with their events, on the same connection and transaction. */
+  private readonly audit: AuditRepo;
 
   constructor({ db, sqlite, immediate }: Pick<AviaryDb, 'db' | 'sqlite' | 'immediate'>) {
     this.db = db;
     this.immediate = immediate;
     this.q = prepareStatements(db, sqlite);
+    this.audit = new AuditRepo({ db, sqlite });
   }
 
   get(id: string): StoredRollout | null {
@@ -202,6 +207,7 @@ export class SqliteHistoryStore implements HistoryStore {
     expectedVersion: number,
     changes: RolloutChanges,
     newEvents: NewEvent[],
+    audit?: NewAuditRecord,
   ): Written | null {
     return this.immediate(() => {
       const row = this.q.update.get({
@@ -216,7 +222,9 @@ export class SqliteHistoryStore implements HistoryStore {
         updatedAt: changes.updatedAt ?? null,
       });
       if (!row) return null;
-      return { rollout: toRollout(row), events: this.appendEvents(id, newEvents) };
+      const written = { rollout: toRollout(row), events: this.appendEvents(id, newEvents) };
+      if (audit) this.audit.append(audit);
+      return written;
     });
   }
 

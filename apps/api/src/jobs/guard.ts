@@ -23,8 +23,6 @@ export interface GuardDeps {
     now: Date,
   ) => Promise<RolloutSample>;
   publish: (message: StreamMessage) => void;
-  /** Called after an automatic rollback, for the audit trail. */
-  onAutoRollback?: (before: StoredRollout, after: StoredRollout, reason: string) => void;
   /** Only the process holding the lease rolls back by itself. */
   isLeader: () => boolean;
   intervalMs: number;
@@ -142,8 +140,14 @@ export class Guard implements GateKeeper {
       const failing = gate.checks.filter((c) => c.verdict === 'fail').map((c) => c.explanation);
       const reason = `automatic rollback: ${failing.join('; ')}`;
       try {
-        const after = await this.deps.engine.act(rollout.id, { type: 'rollback', reason }, 'aviary');
-        this.deps.onAutoRollback?.(fresh, after, reason);
+        const request = { type: 'rollback' as const, reason };
+        // Audited as Aviary itself, in the same transaction as the rollback's event.
+        await this.deps.engine.act(rollout.id, request, 'aviary', undefined, {
+          actor: 'aviary',
+          role: null,
+          sourceAddress: null,
+          context: { request },
+        });
       } catch (err) {
         // Someone else acted first (a person, or a rollback already under way): nothing to do.
         if (!isDomainError(err)) throw err;

@@ -1,4 +1,5 @@
 import type { AuditAction } from '@aviary/contracts';
+import type { AuditContext } from '@aviary/core';
 import type { FastifyInstance } from 'fastify';
 import type { Access } from '../auth/access.ts';
 import { clientAddress } from '../auth/request-info.ts';
@@ -17,6 +18,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Append an audit record attributed to this request's principal and address. Never pass a secret. */
     audit(entry: AuditEntry): void;
+    /**
+     * Who acts and from where, for a rollout action: the engine writes its audit record with the
+     * action's event. `context` goes next to the state after the action (e.g. the request).
+     */
+    auditContext(context: Record<string, unknown>): AuditContext;
   }
 }
 
@@ -34,4 +40,15 @@ export function registerAudit(app: FastifyInstance, access: Access): void {
       reason: entry.reason ?? null,
     });
   });
+  app.decorateRequest(
+    'auditContext',
+    function (this: import('fastify').FastifyRequest, context: Record<string, unknown>): AuditContext {
+      return {
+        actor: this.actor,
+        role: this.principal?.role ?? null,
+        sourceAddress: clientAddress(this, access.isTrusted),
+        context,
+      };
+    },
+  );
 }

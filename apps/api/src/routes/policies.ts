@@ -13,7 +13,6 @@ import { type TrafficRouter, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
-import { auditedState } from './rollouts.ts';
 
 const TargetParams = z.object({ namespace: KubeName, service: KubeName });
 const ApprovalParams = z.object({ id: z.string().min(1).max(100) });
@@ -125,19 +124,12 @@ export const policyRoutes =
         },
       },
       async (request, reply) => {
-        const { approval, before, rollout } = await guardrails.approve(request.params.id, request.actor);
-        request.audit({
-          action: 'rollout-action',
-          subject: `rollout/${rollout.id}`,
-          before: auditedState(before),
-          after: {
-            ...auditedState(rollout),
-            request: approval.action,
-            approvalId: approval.id,
-            requestedBy: approval.requestedBy,
-          },
-          reason: approval.action.reason ?? null,
-        });
+        // The action's own audit record is written by the engine with its event.
+        const { approval, rollout } = await guardrails.approve(
+          request.params.id,
+          request.actor,
+          request.auditContext({}),
+        );
         request.audit({
           action: 'approval-approved',
           subject: `rollout/${approval.rolloutId}`,

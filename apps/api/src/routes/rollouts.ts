@@ -11,22 +11,12 @@ import {
   StartRolloutRequest,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, type StoredRollout, toContract } from '@aviary/core';
+import { type HistoryStore, type RolloutEngine, auditedState, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
 
 const IdempotencyHeader = z.looseObject({ 'idempotency-key': z.string().max(200).optional() });
-
-/** What the audit keeps of a rollout before and after an action. */
-export const auditedState = (r: StoredRollout) => ({
-  phase: r.phase,
-  weight: r.weight,
-  stepIndex: r.stepIndex,
-  version: r.version,
-  canaryImage: r.canaryImage,
-  operation: r.operation?.type ?? null,
-});
 
 const errors = {
   400: ErrorBody,
@@ -153,14 +143,14 @@ export const rolloutRoutes =
           });
           return reply.status(202).send({ approval, rollout: toContract(engine.get(before.id)) });
         }
-        const rollout = await engine.act(request.params.id, request.body, request.actor);
-        request.audit({
-          action: 'rollout-action',
-          subject: `rollout/${rollout.id}`,
-          before: auditedState(before),
-          after: { ...auditedState(rollout), request: request.body },
-          reason: request.body.reason ?? null,
-        });
+        // The audit record is written with the action's event, in the same transaction.
+        const rollout = await engine.act(
+          request.params.id,
+          request.body,
+          request.actor,
+          undefined,
+          request.auditContext({ request: request.body }),
+        );
         // 202 while the action itself is still under way; cleanup after it does not count.
         const underway = rollout.operation && !rollout.operation.recorded;
         return reply.status(underway ? 202 : 200).send(toContract(rollout));

@@ -1,4 +1,4 @@
-import type { NewEvent, StoredRollout } from '../ports.ts';
+import type { AuditContext, NewAuditRecord, NewEvent, StoredRollout } from '../ports.ts';
 
 export interface EventFacts {
   actor: string;
@@ -21,5 +21,35 @@ export function newEvent(at: string, e: EventFacts): NewEvent {
     toPhase: e.to.phase,
     reason: e.reason,
     details: e.details ?? null,
+  };
+}
+
+/** What the audit keeps of a rollout before and after an action. */
+export const auditedState = (r: StoredRollout): Record<string, unknown> => ({
+  phase: r.phase,
+  weight: r.weight,
+  stepIndex: r.stepIndex,
+  version: r.version,
+  canaryImage: r.canaryImage,
+  operation: r.operation?.type ?? null,
+});
+
+/** The audit record of an action on rollout `after.id`, written with its event. */
+export function actionAudit(
+  at: string,
+  audit: AuditContext & { before: Record<string, unknown> },
+  after: StoredRollout,
+  reason: string | null,
+): NewAuditRecord {
+  return {
+    at,
+    actor: audit.actor,
+    role: audit.role,
+    sourceAddress: audit.sourceAddress,
+    action: 'rollout-action',
+    subject: `rollout/${after.id}`,
+    before: audit.before,
+    after: { ...auditedState(after), ...audit.context },
+    reason,
   };
 }

@@ -229,6 +229,73 @@ describe('RolloutEngine', () => {
   });
 });
 
+describe('RolloutEngine audit', () => {
+  const by = { actor: 'oncall', role: 'operator' as const, sourceAddress: '10.0.0.7' };
+
+  it("writes an action's audit record in the same write as its event, with the state before and after", async () => {
+    const r = await started();
+    const writes = history.log.length;
+    const request = { type: 'rollback' as const, reason: '5xx spike' };
+    await engine.act(r.id, request, 'oncall', undefined, { ...by, context: { request } });
+    expect(history.audit).toEqual([
+      {
+        at: expect.any(String),
+        ...by,
+        action: 'rollout-action',
+        subject: `rollout/${r.id}`,
+        before: {
+          phase: 'progressing',
+          weight: 1,
+          stepIndex: 0,
+          version: r.version,
+          canaryImage: r.canaryImage,
+          operation: null,
+        },
+        after: expect.objectContaining({ phase: 'rolled-back', weight: 0, operation: 'rollback', request }),
+        reason: '5xx spike',
+      },
+    ]);
+    // The rollback event went in with it: the record's time is the event's time.
+    expect(history.log.slice(writes).map((e) => e.action)).toEqual(['rollback']);
+    expect(history.audit[0]!.at).toBe(history.log.at(-1)!.at);
+    await engine.idle();
+    expect(history.audit).toHaveLength(1);
+  });
+
+  it('audits an action without cluster work (pause) with its event', async () => {
+    const r = await started();
+    await engine.act(r.id, { type: 'pause' }, 'alice', undefined, {
+      ...by,
+      context: { request: { type: 'pause' } },
+    });
+    expect(history.audit).toMatchObject([{ before: { phase: 'progressing' }, after: { phase: 'paused' } }]);
+  });
+
+  it('writes the audit record of an operation finished after a restart', async () => {
+    const r = await started();
+    const stall = deferred();
+    cluster.stallCanary = stall.promise;
+    const slow = new RolloutEngine({ history, router: cluster, workloads: cluster, actionWaitMs: 5 });
+    await slow.act(r.id, { type: 'promote' }, 'alice', undefined, { ...by, actor: 'alice', context: {} });
+    expect(history.audit).toEqual([]);
+    const restarted = new RolloutEngine({ history, router: cluster, workloads: cluster });
+    cluster.stallCanary = undefined;
+    await restarted.recover();
+    await restarted.idle();
+    expect(history.audit).toMatchObject([{ actor: 'alice', after: { phase: 'promoted' } }]);
+    stall.resolve();
+  });
+
+  it('writes no audit record for an action the cluster refused', async () => {
+    const r = await started();
+    cluster.failNext.setWeights = new Error('API server unavailable');
+    await expect(
+      engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice', undefined, { ...by, context: {} }),
+    ).rejects.toMatchObject({ code: 'cluster-unavailable' });
+    expect(history.audit).toEqual([]);
+  });
+});
+
 describe('RolloutEngine with a gate', () => {
   const gate = (verdict: 'pass' | 'fail' | 'inconclusive') => ({
     verdict,

@@ -3,9 +3,11 @@ import { defaultSteps } from '@aviary/contracts';
 import { DomainError } from '../errors.ts';
 import { planAction, stepIndexFor } from '../plan-action.ts';
 import {
+  type AuditContext,
   type Clock,
   type GateKeeper,
   type HistoryStore,
+  type NewAuditRecord,
   type NewEvent,
   type PendingOperation,
   type StoredRollout,
@@ -15,7 +17,7 @@ import {
   type Written,
   systemClock,
 } from '../ports.ts';
-import { newEvent } from './events.ts';
+import { actionAudit, auditedState, newEvent } from './events.ts';
 import { gateRule } from './gate-rule.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { procedures } from './operations.ts';
@@ -131,13 +133,15 @@ export class RolloutEngine {
   /**
    * Run one action. Answers once the cluster did it, or after `actionWaitMs` with the rollout
    * mid-operation (the work goes on and the stream reports its end). `extraDetails` are recorded
-   * in the action's event (e.g. who requested and who approved it).
+   * in the action's event (e.g. who requested and who approved it). With `audit`, the action's
+   * audit record is written in the same transaction as its event, once it took effect.
    */
   async act(
     id: string,
     action: ActionRequest,
     actor: string,
     extraDetails?: Record<string, unknown>,
+    audit?: AuditContext,
   ): Promise<StoredRollout> {
     for (let attempt = 0; ; attempt++) {
       const current = this.get(id);
@@ -145,17 +149,24 @@ export class RolloutEngine {
       const gate = this.checkGate(current, plan.event, plan.toWeight, action);
       const details = gate || extraDetails ? { ...gate, ...extraDetails } : undefined;
       const now = this.now();
+      const audited = audit && { ...audit, before: auditedState(current) };
       if (!plan.operation) {
-        const written = this.write(current, { phase: plan.toPhase, updatedAt: now }, [
-          newEvent(this.now(), {
-            actor,
-            action: plan.event,
-            from: current,
-            to: { ...current, phase: plan.toPhase },
-            reason: action.reason ?? null,
-            details: extraDetails ?? null,
-          }),
-        ]);
+        const after = { ...current, phase: plan.toPhase, updatedAt: now, version: current.version + 1 };
+        const written = this.write(
+          current,
+          { phase: plan.toPhase, updatedAt: now },
+          [
+            newEvent(this.now(), {
+              actor,
+              action: plan.event,
+              from: current,
+              to: after,
+              reason: action.reason ?? null,
+              details: extraDetails ?? null,
+            }),
+          ],
+          audited && actionAudit(now, audited, after, action.reason ?? null),
+        );
         if (written) return written.rollout;
       } else {
         const op: PendingOperation = {
@@ -171,6 +182,7 @@ export class RolloutEngine {
           startedAt: now,
           token: this.newId(),
           details,
+          ...(audited ? { audit: audited } : {}),
         };
         const claimed = this.write(current, { operation: op, phase: plan.duringPhase, updatedAt: now }, []);
         if (claimed) return this.await(id, this.launch(claimed.rollout, op).answered);
@@ -315,16 +327,17 @@ export class RolloutEngine {
   private record(id: string, op: PendingOperation, final: boolean, known: StoredRollout): StoredRollout {
     for (let r = known; ; r = this.get(id)) {
       if (r.operation?.token !== op.token) throw new Preempted();
-      const operation = final ? null : { ...op, recorded: true };
+      const changes = {
+        operation: final ? null : { ...op, recorded: true },
+        phase: op.toPhase,
+        weight: op.toWeight,
+        stepIndex: op.toStepIndex,
+        updatedAt: this.now(),
+      };
+      const after = { ...r, ...changes, version: r.version + 1 };
       const written = this.write(
         r,
-        {
-          operation,
-          phase: op.toPhase,
-          weight: op.toWeight,
-          stepIndex: op.toStepIndex,
-          updatedAt: this.now(),
-        },
+        changes,
         [
           ...(op.type === 'start'
             ? [
@@ -347,6 +360,7 @@ export class RolloutEngine {
             details: op.details ?? null,
           }),
         ],
+        op.audit && actionAudit(changes.updatedAt, op.audit, after, op.reason),
       );
       if (written) return written.rollout;
     }
@@ -421,8 +435,9 @@ export class RolloutEngine {
     r: StoredRollout,
     changes: Parameters<HistoryStore['update']>[2],
     events: NewEvent[],
+    audit?: NewAuditRecord,
   ): Written | null {
-    const written = this.deps.history.update(r.id, r.version, changes, events);
+    const written = this.deps.history.update(r.id, r.version, changes, events, audit);
     if (written) this.deps.onWrite?.(written);
     return written;
   }
