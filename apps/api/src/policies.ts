@@ -167,12 +167,9 @@ export class Guardrails {
     try {
       const before = this.deps.engine.get(pending.rolloutId);
       this.assertNotFrozen(before, pending.action);
-      const rollout = await this.deps.engine.act(
-        pending.rolloutId,
-        pending.action,
-        actor,
-        { approvedBy: actor, requestedBy: pending.requestedBy, approvalId: pending.id },
-        audit && {
+      const rollout = await this.deps.engine.act(pending.rolloutId, pending.action, actor, {
+        details: { approvedBy: actor, requestedBy: pending.requestedBy, approvalId: pending.id },
+        audit: audit && {
           ...audit,
           context: {
             ...audit.context,
@@ -181,7 +178,8 @@ export class Guardrails {
             requestedBy: pending.requestedBy,
           },
         },
-      );
+        current: before,
+      });
       const approval =
         this.deps.approvals.decide(id, 'approved', actor, this.now().toISOString()) ?? this.get(id);
       this.deps.publish({ type: 'approval', approval });

@@ -3,7 +3,7 @@ export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.
 export { currentStepStart, weightSeries } from './charts/weight-series.ts';
 export { gateSnapshot } from './engine/gate-rule.ts';
 export { auditedState } from './engine/events.ts';
-export { RolloutEngine, toContract, type EngineDeps } from './engine/rollout-engine.ts';
+export { RolloutEngine, toContract, type ActOptions, type EngineDeps } from './engine/rollout-engine.ts';
 export {
   DEFAULT_ALPHA,
   DEFAULT_BETA,

@@ -142,11 +142,8 @@ export class Guard implements GateKeeper {
       try {
         const request = { type: 'rollback' as const, reason };
         // Audited as Aviary itself, in the same transaction as the rollback's event.
-        await this.deps.engine.act(rollout.id, request, 'aviary', undefined, {
-          actor: 'aviary',
-          role: null,
-          sourceAddress: null,
-          context: { request },
+        await this.deps.engine.act(rollout.id, request, 'aviary', {
+          audit: { actor: 'aviary', role: null, sourceAddress: null, context: { request } },
         });
       } catch (err) {
         // Someone else acted first (a person, or a rollback already under way): nothing to do.

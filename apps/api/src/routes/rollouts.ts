@@ -144,13 +144,10 @@ export const rolloutRoutes =
           return reply.status(202).send({ approval, rollout: toContract(engine.get(before.id)) });
         }
         // The audit record is written with the action's event, in the same transaction.
-        const rollout = await engine.act(
-          request.params.id,
-          request.body,
-          request.actor,
-          undefined,
-          request.auditContext({ request: request.body }),
-        );
+        const rollout = await engine.act(request.params.id, request.body, request.actor, {
+          current: before,
+          audit: request.auditContext({ request: request.body }),
+        });
         // 202 while the action itself is still under way; cleanup after it does not count.
         const underway = rollout.operation && !rollout.operation.recorded;
         return reply.status(underway ? 202 : 200).send(toContract(rollout));

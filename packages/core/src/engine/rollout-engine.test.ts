@@ -187,6 +187,18 @@ describe('RolloutEngine', () => {
     expect(actions(r.id)).not.toContain('set-weight');
   });
 
+  it('acts on the rollout as the caller read it, and on a fresh read if that copy went stale', async () => {
+    const r = await started();
+    await engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice');
+    await expect(
+      engine.act(r.id, { type: 'pause', expectedVersion: r.version }, 'bob', { current: r }),
+    ).rejects.toMatchObject({ code: 'version-conflict' });
+    // `r` is one version behind: its write is refused, and the action is planned again on a fresh read.
+    const rolledBack = await engine.act(r.id, { type: 'rollback', reason: 'x' }, 'bob', { current: r });
+    expect(rolledBack).toMatchObject({ phase: 'rolled-back', weight: 0 });
+    expect(actions(r.id).slice(-2)).toEqual(['set-weight', 'rollback']);
+  });
+
   it('refuses a stale expectedVersion and changes nothing', async () => {
     const r = await started();
     await expect(
@@ -236,7 +248,7 @@ describe('RolloutEngine audit', () => {
     const r = await started();
     const writes = history.log.length;
     const request = { type: 'rollback' as const, reason: '5xx spike' };
-    await engine.act(r.id, request, 'oncall', undefined, { ...by, context: { request } });
+    await engine.act(r.id, request, 'oncall', { audit: { ...by, context: { request } } });
     expect(history.audit).toEqual([
       {
         at: expect.any(String),
@@ -264,9 +276,8 @@ describe('RolloutEngine audit', () => {
 
   it('audits an action without cluster work (pause) with its event', async () => {
     const r = await started();
-    await engine.act(r.id, { type: 'pause' }, 'alice', undefined, {
-      ...by,
-      context: { request: { type: 'pause' } },
+    await engine.act(r.id, { type: 'pause' }, 'alice', {
+      audit: { ...by, context: { request: { type: 'pause' } } },
     });
     expect(history.audit).toMatchObject([{ before: { phase: 'progressing' }, after: { phase: 'paused' } }]);
   });
@@ -276,7 +287,7 @@ describe('RolloutEngine audit', () => {
     const stall = deferred();
     cluster.stallCanary = stall.promise;
     const slow = new RolloutEngine({ history, router: cluster, workloads: cluster, actionWaitMs: 5 });
-    await slow.act(r.id, { type: 'promote' }, 'alice', undefined, { ...by, actor: 'alice', context: {} });
+    await slow.act(r.id, { type: 'promote' }, 'alice', { audit: { ...by, actor: 'alice', context: {} } });
     expect(history.audit).toEqual([]);
     const restarted = new RolloutEngine({ history, router: cluster, workloads: cluster });
     cluster.stallCanary = undefined;
@@ -290,7 +301,7 @@ describe('RolloutEngine audit', () => {
     const r = await started();
     cluster.failNext.setWeights = new Error('API server unavailable');
     await expect(
-      engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice', undefined, { ...by, context: {} }),
+      engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice', { audit: { ...by, context: {} } }),
     ).rejects.toMatchObject({ code: 'cluster-unavailable' });
     expect(history.audit).toEqual([]);
   });
@@ -372,7 +383,7 @@ describe('RolloutEngine with a gate', () => {
   it('records extra details (who requested and who approved) with the gate', async () => {
     const r = await started();
     verdict = 'pass';
-    await engine.act(r.id, { type: 'step' }, 'bob', { approvedBy: 'bob', requestedBy: 'alice' });
+    await engine.act(r.id, { type: 'step' }, 'bob', { details: { approvedBy: 'bob', requestedBy: 'alice' } });
     expect(history.events(r.id).at(-1)).toMatchObject({
       actor: 'bob',
       details: { approvedBy: 'bob', requestedBy: 'alice', gate: { verdict: 'pass' } },

@@ -38,6 +38,19 @@ export interface EngineDeps {
 
 class Preempted extends Error {}
 
+export interface ActOptions {
+  /** Recorded in the action's event, e.g. who requested and who approved it. */
+  details?: Record<string, unknown>;
+  /** Who acted and from where: the action's audit record is written with its event. */
+  audit?: AuditContext;
+  /**
+   * The rollout as the caller read it in this same turn of the event loop, to plan on without
+   * reading it again. Should it be stale all the same, the version check refuses the write and
+   * the action is planned again on a fresh read.
+   */
+  current?: StoredRollout;
+}
+
 /** The rollout as the API shows it: the pending operation reduced to its name. */
 export function toContract(r: StoredRollout): Rollout {
   return { ...r, operation: r.operation?.type ?? null };
@@ -132,19 +145,13 @@ export class RolloutEngine {
 
   /**
    * Run one action. Answers once the cluster did it, or after `actionWaitMs` with the rollout
-   * mid-operation (the work goes on and the stream reports its end). `extraDetails` are recorded
-   * in the action's event (e.g. who requested and who approved it). With `audit`, the action's
-   * audit record is written in the same transaction as its event, once it took effect.
+   * mid-operation (the work goes on and the stream reports its end). With `opts.audit`, the
+   * action's audit record is written in the same transaction as its event, once it took effect.
    */
-  async act(
-    id: string,
-    action: ActionRequest,
-    actor: string,
-    extraDetails?: Record<string, unknown>,
-    audit?: AuditContext,
-  ): Promise<StoredRollout> {
+  async act(id: string, action: ActionRequest, actor: string, opts: ActOptions = {}): Promise<StoredRollout> {
+    const { details: extraDetails, audit } = opts;
     for (let attempt = 0; ; attempt++) {
-      const current = this.get(id);
+      const current = attempt === 0 && opts.current?.id === id ? opts.current : this.get(id);
       const plan = planAction(toContract(current), action);
       const gate = this.checkGate(current, plan.event, plan.toWeight, action);
       const details = gate || extraDetails ? { ...gate, ...extraDetails } : undefined;
