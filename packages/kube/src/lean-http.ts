@@ -17,7 +17,7 @@ const authReuseMs = 10_000;
 export class LeanHttp {
   private readonly httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 8 });
   private readonly httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 8 });
-  private auth: { server: URL; opts: RequestOptions; until: number } | undefined;
+  private auth: { opts: RequestOptions; basePath: string; secure: boolean; until: number } | undefined;
 
   constructor(
     private readonly config: KubeConfig,
@@ -40,24 +40,30 @@ export class LeanHttp {
     this.httpsAgent.destroy();
   }
 
-  private async authenticated(): Promise<{ server: URL; opts: RequestOptions }> {
+  /** The server's address and client-node's authentication, as request options. */
+  private async authenticated(): Promise<NonNullable<LeanHttp['auth']>> {
     if (this.auth && this.now() < this.auth.until) return this.auth;
     const server = this.config.getCurrentCluster()?.server;
     if (!server) throw new Error('the kubeconfig has no current cluster');
-    const opts: RequestOptions = { headers: {} };
+    const url = new URL(server);
+    const opts: RequestOptions = {
+      headers: {},
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || undefined,
+    };
     await this.config.applyToHTTPSOptions(opts);
     this.auth = {
-      server: new URL(server.endsWith('/') ? server : `${server}/`),
       opts,
+      basePath: url.pathname.replace(/\/$/, ''),
+      secure: url.protocol === 'https:',
       until: this.now() + authReuseMs,
     };
     return this.auth;
   }
 
   private async send<T>(method: 'PUT' | 'GET', path: string, payload: string | undefined): Promise<T> {
-    const { server, opts } = await this.authenticated();
-    const url = new URL(path, server);
-    const secure = url.protocol === 'https:';
+    const { opts, basePath, secure } = await this.authenticated();
     const request = secure ? httpsRequest : httpRequest;
     const headers = {
       ...opts.headers,
@@ -66,8 +72,13 @@ export class LeanHttp {
     };
     return new Promise<T>((resolve, reject) => {
       const req = request(
-        url,
-        { ...opts, method, headers, agent: secure ? this.httpsAgent : this.httpAgent },
+        {
+          ...opts,
+          path: `${basePath}/${path}`,
+          method,
+          headers,
+          agent: secure ? this.httpsAgent : this.httpAgent,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
