@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
 import { fmt, quantile, report } from './lib/stats.ts';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 30);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
 const token = 'bench-admin-token-0123456789';
 const root = join(import.meta.dirname, '..');
 
