@@ -111,6 +111,7 @@ describe('RolloutEngine', () => {
     expect(answered).toMatchObject({ phase: 'rolled-back', weight: 0 });
     // The answer does not wait for the canary to scale down.
     expect(cluster.calls).toEqual(['setWeights 100/0']);
+
     cleanup.resolve();
     await engine.idle();
     expect(cluster.calls).toEqual(['setWeights 100/0', 'scaleCanary 0']);
@@ -249,6 +250,10 @@ describe('RolloutEngine audit', () => {
     const writes = history.log.length;
     const request = { type: 'rollback' as const, reason: '5xx spike' };
     await engine.act(r.id, request, 'oncall', { audit: { ...by, context: { request } } });
+    // While cleanup runs, the stored operation keeps what cleanup needs; the rest is recorded.
+    const during = engine.get(r.id).operation;
+    expect(during).toMatchObject({ type: 'rollback', recorded: true });
+    expect(during).not.toHaveProperty('audit');
     expect(history.audit).toEqual([
       {
         at: expect.any(String),

@@ -51,6 +51,14 @@ export interface ActOptions {
   current?: StoredRollout;
 }
 
+/**
+ * What stays of an operation once its action is recorded: enough to finish cleanup after a
+ * restart. Its evidence (the gate, the audit context) is in the event and the audit record now.
+ */
+function cleanupOf({ details: _details, audit: _audit, ...op }: PendingOperation): PendingOperation {
+  return { ...op, recorded: true };
+}
+
 /** The rollout as the API shows it: the pending operation reduced to its name. */
 export function toContract(r: StoredRollout): Rollout {
   return { ...r, operation: r.operation?.type ?? null };
@@ -335,7 +343,7 @@ export class RolloutEngine {
     for (let r = known; ; r = this.get(id)) {
       if (r.operation?.token !== op.token) throw new Preempted();
       const changes = {
-        operation: final ? null : { ...op, recorded: true },
+        operation: final ? null : cleanupOf(op),
         phase: op.toPhase,
         weight: op.toWeight,
         stepIndex: op.toStepIndex,
