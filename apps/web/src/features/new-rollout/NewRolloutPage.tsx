@@ -1,5 +1,4 @@
 import { type FormEvent, useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useStartRollout } from '../../api/mutations.ts';
 import { useTargets } from '../../api/queries.ts';
 import { useAccess } from '../../auth/useAccess.ts';
@@ -36,7 +35,6 @@ export function NewRolloutPage({ namespace, service }: { namespace?: string; ser
       { onSuccess: (r) => navigate(hrefs.rollout(r.id)) },
     );
   };
-  const error = start.error ? describeError(start.error) : null;
 
   if (targets.isPending) return <Loading what="targets" />;
   if (targets.isError) return <ErrorState error={targets.error} retry={() => void targets.refetch()} />;
@@ -96,12 +94,7 @@ export function NewRolloutPage({ namespace, service }: { namespace?: string; ser
           <label htmlFor="n-reason">Reason (optional)</label>
           <textarea id="n-reason" value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
         </div>
-        {error ? (
-          <div className="status status-error" role="alert">
-            <strong>{error.title}</strong>
-            <p>{error.message}</p>
-          </div>
-        ) : null}
+        {start.error ? <ErrorState error={start.error} /> : null}
         <button
           type="submit"
           className="primary"

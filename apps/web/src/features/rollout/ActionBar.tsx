@@ -1,12 +1,12 @@
 import type { Approval, GateResult, Rollout, TargetPolicyView } from '@aviary/contracts';
 import { useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useRolloutAction } from '../../api/mutations.ts';
 import { useAccess } from '../../auth/useAccess.ts';
 import { ActionDialog } from './ActionDialog.tsx';
 import { useNow } from '../../lib/useNow.ts';
 import { type ActionAvailability, availableActions } from './actions.ts';
 import { activeFreeze, freezeReason, fullTrafficBlock } from './policy.ts';
+import { ErrorState } from '../../components/StatusMessage.tsx';
 
 interface Props {
   rollout: Rollout;
@@ -34,7 +34,6 @@ export function ActionBar({ rollout, gate, policy, pending = null }: Props) {
     if (a.confirm) setOpen(a);
     else mutation.mutate({ type: a.type, expectedVersion: rollout.version });
   };
-  const error = mutation.error ? describeError(mutation.error) : null;
 
   return (
     <section className="actions" aria-labelledby="actions-title">
@@ -79,12 +78,7 @@ export function ActionBar({ rollout, gate, policy, pending = null }: Props) {
           </div>
         ))}
       </div>
-      {error ? (
-        <div className="status status-error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      ) : null}
+      {mutation.error ? <ErrorState error={mutation.error} /> : null}
       {open ? (
         <ActionDialog
           action={open}

@@ -1,10 +1,10 @@
 import type { ActionRequest, GateResult, Rollout } from '@aviary/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useRolloutAction } from '../../api/mutations.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import { type ActionAvailability, nextStepWeight } from './actions.ts';
 import { toGateView } from './transforms.ts';
+import { ErrorState } from '../../components/StatusMessage.tsx';
 
 interface Props {
   action: ActionAvailability;
@@ -59,7 +59,6 @@ export function ActionDialog({ action, rollout, gate, needsApproval = false, onC
     };
     mutation.mutate(request, { onSuccess: onClose });
   };
-  const error = mutation.error ? describeError(mutation.error) : null;
   const verb = overriding
     ? `Override and ${action.label.toLowerCase()}`
     : `Confirm: ${action.label.toLowerCase()}`;
@@ -131,12 +130,7 @@ export function ActionDialog({ action, rollout, gate, needsApproval = false, onC
             placeholder={overriding ? 'Why is it safe to go on without a passing gate?' : 'Why?'}
           />
         </div>
-        {error ? (
-          <div className="status status-error" role="alert">
-            <strong>{error.title}</strong>
-            <p>{error.message}</p>
-          </div>
-        ) : null}
+        {mutation.error ? <ErrorState error={mutation.error} /> : null}
         <div className="dialog-buttons">
           <button type="button" onClick={onClose}>
             Cancel

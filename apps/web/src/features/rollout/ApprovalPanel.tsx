@@ -1,9 +1,9 @@
 import type { Approval, Rollout } from '@aviary/contracts';
-import { describeError } from '../../api/ApiError.ts';
 import { useApprove, useWithdraw } from '../../api/policies.ts';
 import { useAccess } from '../../auth/useAccess.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { approveDenial, describeRequest, withdrawDenial } from './policy.ts';
+import { ErrorState } from '../../components/StatusMessage.tsx';
 
 /**
  * A request waiting for a second operator (two-person rule): what was asked, by whom, when and
@@ -18,7 +18,6 @@ export function ApprovalPanel({ approval, rollout }: { approval: Approval; rollo
   const cannotWithdraw = withdrawDenial(me, approval);
   const busy = approve.isPending || withdraw.isPending;
   const failure = approve.error ?? withdraw.error;
-  const error = failure ? describeError(failure) : null;
   return (
     <section
       className="approval-panel"
@@ -75,12 +74,7 @@ export function ApprovalPanel({ approval, rollout }: { approval: Approval; rollo
           ) : null}
         </div>
       </div>
-      {error ? (
-        <div className="status status-error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      ) : null}
+      {failure ? <ErrorState error={failure} /> : null}
     </section>
   );
 }

@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useSettings, useUpdateSettings } from '../../api/auth.ts';
 import { ErrorState, Loading } from '../../components/StatusMessage.tsx';
 
@@ -12,7 +11,6 @@ export function AnonymousReadToggle() {
   if (settings.isError) return <ErrorState error={settings.error} retry={() => void settings.refetch()} />;
   // The choice shows at once while it is saved; the saved value again if saving failed.
   const on = choice ?? settings.data.anonymousRead;
-  const error = update.error ? describeError(update.error) : null;
   return (
     <div className="setting">
       <label className="checkbox">
@@ -33,12 +31,7 @@ export function AnonymousReadToggle() {
           ? 'On: anyone who can reach Aviary sees every rollout without signing in (nobody can act without signing in).'
           : 'Off: reading needs a signed-in viewer, operator or admin.'}
       </p>
-      {error ? (
-        <div className="status status-error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      ) : null}
+      {update.error ? <ErrorState error={update.error} /> : null}
     </div>
   );
 }

@@ -1,10 +1,10 @@
 import type { LoginRequest, Me } from '@aviary/contracts';
 import { useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useLogin } from '../../api/auth.ts';
 import { clearSignInNotice, peekSignInNotice } from '../../api/signInNotice.ts';
 import { PasswordForm } from './PasswordForm.tsx';
 import { TokenForm } from './TokenForm.tsx';
+import { ErrorState } from '../../components/StatusMessage.tsx';
 
 type Mode = 'password' | 'token';
 
@@ -16,7 +16,6 @@ export function SignInPage({ onSignedIn }: { onSignedIn?: (me: Me) => void }) {
   const [mode, setMode] = useState<Mode>('password');
   const [notice] = useState(peekSignInNotice);
   const login = useLogin();
-  const error = login.error ? describeError(login.error) : null;
   // mutateAsync: the page unmounts as soon as the session exists, and this must still run.
   const signIn = (body: LoginRequest) =>
     login.mutateAsync(body).then(
@@ -30,7 +29,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn?: (me: Me) => void }) {
   return (
     <div className="sign-in">
       <h1>Sign in to Aviary</h1>
-      {notice && !error ? (
+      {notice && !login.error ? (
         <p className="status status-warn" role="status">
           {notice}
         </p>
@@ -43,12 +42,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn?: (me: Me) => void }) {
       ) : (
         <TokenForm pending={login.isPending} onSubmit={(token) => void signIn({ token })} />
       )}
-      {error ? (
-        <div className="status status-error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      ) : null}
+      {login.error ? <ErrorState error={login.error} /> : null}
       <p>
         <button
           type="button"

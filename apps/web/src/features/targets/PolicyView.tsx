@@ -1,6 +1,5 @@
 import { weekdays } from '@aviary/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { usePolicy, useUpdatePolicy } from '../../api/policies.ts';
 import { useAccess } from '../../auth/useAccess.ts';
 import { ErrorState, Loading } from '../../components/StatusMessage.tsx';
@@ -127,7 +126,7 @@ function PolicyEditor({
   };
   const general = errors[''] ?? errorFor(errors, 'freezeWindows') ?? undefined;
   const generalShown = general && !Object.keys(errors).some((k) => /^freezeWindows\.\d/.test(k));
-  const failure = update.error && !Object.keys(errors).length ? describeError(update.error) : null;
+  const failure = Object.keys(errors).length ? null : update.error;
 
   return (
     <form
@@ -166,12 +165,7 @@ function PolicyEditor({
         </button>
       </fieldset>
       {generalShown ? <FieldError message={general} /> : null}
-      {failure ? (
-        <div className="status status-error" role="alert">
-          <strong>{failure.title}</strong>
-          <p>{failure.message}</p>
-        </div>
-      ) : null}
+      {failure ? <ErrorState error={failure} /> : null}
       <div className="dialog-buttons">
         <button type="button" onClick={onDone}>
           Cancel

@@ -1,7 +1,7 @@
 import { type Role, type User, roles } from '@aviary/contracts';
 import { type FormEvent, useId, useState } from 'react';
-import { describeError } from '../../api/ApiError.ts';
 import { useCreateUser } from '../../api/auth.ts';
+import { ErrorState } from '../../components/StatusMessage.tsx';
 
 interface Props {
   /** Only this role (the first admin); otherwise the admin picks one. */
@@ -19,7 +19,6 @@ export function CreateUserForm({ fixedRole, submitLabel = 'Create user', onCreat
   const [role, setRole] = useState<Role>(fixedRole ?? 'viewer');
   const [created, setCreated] = useState<User | null>(null);
   const short = password.length > 0 && password.length < 12;
-  const error = create.error ? describeError(create.error) : null;
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
@@ -76,13 +75,8 @@ export function CreateUserForm({ fixedRole, submitLabel = 'Create user', onCreat
           </select>
         </div>
       )}
-      {error ? (
-        <div className="status status-error" role="alert">
-          <strong>{error.title}</strong>
-          <p>{error.message}</p>
-        </div>
-      ) : null}
-      {created && !error ? (
+      {create.error ? <ErrorState error={create.error} /> : null}
+      {created && !create.error ? (
         <p className="status" role="status">
           Created {created.username} ({created.role}).
         </p>
