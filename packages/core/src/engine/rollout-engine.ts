@@ -7,8 +7,6 @@ import {
   type Clock,
   type GateKeeper,
   type HistoryStore,
-  type NewAuditRecord,
-  type NewEvent,
   type PendingOperation,
   type StoredRollout,
   type TrafficRouter,
@@ -20,6 +18,7 @@ import {
 import { actionAudit, auditedState, newEvent } from './events.ts';
 import { gateRule } from './gate-rule.ts';
 import { KeyedLock } from './keyed-lock.ts';
+import { type HistoryWrite, actionTaken, operationFailed } from './operation-writes.ts';
 import { procedures } from './operations.ts';
 
 export interface EngineDeps {
@@ -49,14 +48,6 @@ export interface ActOptions {
    * the action is planned again on a fresh read.
    */
   current?: StoredRollout;
-}
-
-/**
- * What stays of an operation once its action is recorded: enough to finish cleanup after a
- * restart. Its evidence (the gate, the audit context) is in the event and the audit record now.
- */
-function cleanupOf({ details: _details, audit: _audit, ...op }: PendingOperation): PendingOperation {
-  return { ...op, recorded: true };
 }
 
 /** The rollout as the API shows it: the pending operation reduced to its name. */
@@ -167,11 +158,10 @@ export class RolloutEngine {
       const audited = audit && { ...audit, before: auditedState(current) };
       if (!plan.operation) {
         const after = { ...current, phase: plan.toPhase, updatedAt: now, version: current.version + 1 };
-        const written = this.write(
-          current,
-          { phase: plan.toPhase, updatedAt: now },
-          [
-            newEvent(this.now(), {
+        const written = this.write(current, {
+          changes: { phase: plan.toPhase, updatedAt: now },
+          events: [
+            newEvent(now, {
               actor,
               action: plan.event,
               from: current,
@@ -180,8 +170,8 @@ export class RolloutEngine {
               details: extraDetails ?? null,
             }),
           ],
-          audited && actionAudit(now, audited, after, action.reason ?? null),
-        );
+          audit: audited && actionAudit(now, audited, after, action.reason ?? null),
+        });
         if (written) return written.rollout;
       } else {
         const op: PendingOperation = {
@@ -199,7 +189,10 @@ export class RolloutEngine {
           details,
           ...(audited ? { audit: audited } : {}),
         };
-        const claimed = this.write(current, { operation: op, phase: plan.duringPhase, updatedAt: now }, []);
+        const claimed = this.write(current, {
+          changes: { operation: op, phase: plan.duringPhase, updatedAt: now },
+          events: [],
+        });
         if (claimed) return this.await(id, this.launch(claimed.rollout, op).answered);
       }
       // Someone else changed the rollout between our read and our write.
@@ -237,11 +230,11 @@ export class RolloutEngine {
   observe(target: Pick<TargetRef, 'namespace' | 'service'>, weights: TrafficSplit): void {
     const r = this.deps.history.findActive(target.namespace, target.service);
     if (!r || r.operation || r.phase === 'starting' || r.weight === weights.canary) return;
-    this.write(
-      r,
-      { weight: weights.canary, stepIndex: stepIndexFor(r.steps, weights.canary), updatedAt: this.now() },
-      [
-        newEvent(this.now(), {
+    const at = this.now();
+    this.write(r, {
+      changes: { weight: weights.canary, stepIndex: stepIndexFor(r.steps, weights.canary), updatedAt: at },
+      events: [
+        newEvent(at, {
           actor: 'cluster',
           action: 'drift-detected',
           from: r,
@@ -250,7 +243,7 @@ export class RolloutEngine {
           details: { expected: { stable: 100 - r.weight, canary: r.weight }, actual: weights },
         }),
       ],
-    );
+    });
   }
 
   /** After a restart: finish interrupted operations and reconcile weights with the cluster. */
@@ -342,41 +335,7 @@ export class RolloutEngine {
   private record(id: string, op: PendingOperation, final: boolean, known: StoredRollout): StoredRollout {
     for (let r = known; ; r = this.get(id)) {
       if (r.operation?.token !== op.token) throw new Preempted();
-      const changes = {
-        operation: final ? null : cleanupOf(op),
-        phase: op.toPhase,
-        weight: op.toWeight,
-        stepIndex: op.toStepIndex,
-        updatedAt: this.now(),
-      };
-      const after = { ...r, ...changes, version: r.version + 1 };
-      const written = this.write(
-        r,
-        changes,
-        [
-          ...(op.type === 'start'
-            ? [
-                newEvent(this.now(), {
-                  actor: op.actor,
-                  action: 'canary-ready',
-                  from: r,
-                  to: r,
-                  reason: null,
-                  details: { image: r.canaryImage },
-                }),
-              ]
-            : []),
-          newEvent(this.now(), {
-            actor: op.actor,
-            action: op.action,
-            from: { ...r, weight: op.fromWeight, phase: op.fromPhase },
-            to: { ...r, weight: op.toWeight, phase: op.toPhase },
-            reason: op.reason,
-            details: op.details ?? null,
-          }),
-        ],
-        op.audit && actionAudit(changes.updatedAt, op.audit, after, op.reason),
-      );
+      const written = this.write(r, actionTaken(r, op, final, this.now()));
       if (written) return written.rollout;
     }
   }
@@ -385,7 +344,7 @@ export class RolloutEngine {
     for (;;) {
       const r = this.get(id);
       if (r.operation?.token !== op.token) return r;
-      const written = this.write(r, { operation: null, updatedAt: this.now() }, []);
+      const written = this.write(r, { changes: { operation: null, updatedAt: this.now() }, events: [] });
       if (written) return written.rollout;
     }
   }
@@ -397,29 +356,7 @@ export class RolloutEngine {
       const r = this.get(id);
       if (r.operation?.token !== op.token)
         throw new DomainError('rollout-busy', `rollout ${id} was taken over by another action`);
-      // After the action took effect only cleanup failed: the phase stands, the failure is noted.
-      const weight = op.recorded ? r.weight : (actual?.canary ?? r.weight);
-      const phase = op.recorded ? r.phase : op.type === 'promote' ? 'progressing' : op.fromPhase;
-      const written = this.write(
-        r,
-        { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: this.now() },
-        [
-          newEvent(this.now(), {
-            actor: op.actor,
-            action: 'operation-failed',
-            from: r,
-            to: { ...r, weight, phase },
-            reason: op.reason,
-            details: {
-              attempted: op.action,
-              stage: op.recorded ? 'cleanup' : 'action',
-              toWeight: op.toWeight,
-              error: error.message,
-              traffic: actual ?? 'unknown',
-            },
-          }),
-        ],
-      );
+      const written = this.write(r, operationFailed(r, op, error, actual, this.now()));
       if (!written) continue;
       if (op.recorded) return written.rollout;
       const where = actual
@@ -446,12 +383,8 @@ export class RolloutEngine {
     }
   }
 
-  private write(
-    r: StoredRollout,
-    changes: Parameters<HistoryStore['update']>[2],
-    events: NewEvent[],
-    audit?: NewAuditRecord,
-  ): Written | null {
+  /** Compare-and-set on `r`'s version; null when someone else wrote first. */
+  private write(r: StoredRollout, { changes, events, audit }: HistoryWrite): Written | null {
     const written = this.deps.history.update(r.id, r.version, changes, events, audit);
     if (written) this.deps.onWrite?.(written);
     return written;
