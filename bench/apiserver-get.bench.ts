@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@aviary/sandbox';
-import { childCpu, startChild, stopChild } from './lib/child.ts';
+import { startChild, stopChild } from './lib/child.ts';
+import { type LoadWindow, closedLoop } from './lib/closed-loop.ts';
 import { fmt, quantile, report } from './lib/stats.ts';
 
 /** Each round: one window per server per request kind. */
@@ -119,52 +120,12 @@ function get(agent: Agent, port: number, path: string): Promise<number> {
   });
 }
 
-interface Window {
-  rps: number;
-  /** The server process's CPU time per request, µs: steadier than req/s on a busy machine. */
-  serverCpuUs: number;
-  /** Share of one core each process used during the window. */
-  serverLoad: number;
-  clientLoad: number;
-}
-
-const ownCpu = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
 /** `connections` keep-alive clients in a closed loop for `ms`; checks every answer's length. */
-async function load(
-  child: ChildProcess,
-  agent: Agent,
-  port: number,
-  path: string,
-  bytes: number,
-  ms: number,
-): Promise<Window> {
-  let done = 0;
-  const cpu0 = await childCpu(child);
-  const own0 = ownCpu();
-  const t0 = performance.now();
-  const deadline = t0 + ms;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < deadline) {
-        const got = await get(agent, port, path);
-        if (got !== bytes) throw new Error(`GET ${path} on :${port}: ${got} bytes, expected ${bytes}`);
-        done++;
-      }
-    }),
-  );
-  const elapsedUs = (performance.now() - t0) * 1000;
-  const own = ownCpu() - own0;
-  const cpu = (await childCpu(child)) - cpu0;
-  return {
-    rps: done / (elapsedUs / 1e6),
-    serverCpuUs: cpu / done,
-    serverLoad: cpu / elapsedUs,
-    clientLoad: own / elapsedUs,
-  };
+function load(child: ChildProcess, agent: Agent, port: number, path: string, bytes: number, ms: number) {
+  return closedLoop(child, connections, ms, async () => {
+    const got = await get(agent, port, path);
+    if (got !== bytes) throw new Error(`GET ${path} on :${port}: ${got} bytes, expected ${bytes}`);
+  });
 }
 
 export async function run(): Promise<void> {
@@ -180,7 +141,7 @@ export async function run(): Promise<void> {
       { name: 'bare', port: ports.bare },
       { name: 'sandbox', port: ports.sandbox },
     ];
-    const results = kinds.map(() => ({ bare: [] as Window[], sandbox: [] as Window[] }));
+    const results = kinds.map(() => ({ bare: [] as LoadWindow[], sandbox: [] as LoadWindow[] }));
 
     // Warm up every server × kind (JIT, sockets).
     for (const [k, kind] of kinds.entries()) {
@@ -196,14 +157,14 @@ export async function run(): Promise<void> {
       }
     }
 
-    const med = (ws: Window[], key: keyof Window) =>
+    const med = (ws: LoadWindow[], key: keyof LoadWindow) =>
       quantile(
         ws.map((w) => w[key]),
         0.5,
       );
-    const pct = (ws: Window[], key: keyof Window) => `${fmt(med(ws, key) * 100, 0)} %`;
+    const pct = (ws: LoadWindow[], key: keyof LoadWindow) => `${fmt(med(ws, key) * 100, 0)} %`;
     // Each round's two windows ran back to back: their ratio cancels most of the machine's drift.
-    const paired = (subject: Window[], base: Window[]) =>
+    const paired = (subject: LoadWindow[], base: LoadWindow[]) =>
       subject.map((w, i) => w.rps / base[i]!.rps).sort((x, y) => x - y);
     console.log(
       `  ${rounds} rounds × ${windowMs} ms per server and request, ${connections} keep-alive clients; ` +

@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSandbox } from '@aviary/sandbox';
-import { childCpu, startChild, stopChild } from './lib/child.ts';
+import { startChild, stopChild } from './lib/child.ts';
+import { type LoadWindow, closedLoop } from './lib/closed-loop.ts';
 import { fmt, quantile, report } from './lib/stats.ts';
 
 /** Each round: one sequential batch and one concurrent window per side. */
@@ -73,11 +74,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) await serveSandbox();
 
 // --- the client side (this process) ---------------------------------------------------------
 
-const ownCpu = () => {
-  const { user, system } = process.cpuUsage();
-  return user + system;
-};
-
 function get(agent: Agent, port: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
@@ -101,40 +97,9 @@ async function sequential(agent: Agent, ports: number[], n: number, out: number[
   }
 }
 
-interface Window {
-  rps: number;
-  /** The sandbox process's CPU time per request, µs: the cost regardless of who the bottleneck is. */
-  sandboxCpuUs: number;
-  /** Share of one core each process used during the window. */
-  sandboxLoad: number;
-  clientLoad: number;
-}
-
-/** `connections` keep-alive clients in a closed loop for `ms`. */
-async function concurrent(child: ChildProcess, agent: Agent, ports: number[], ms: number): Promise<Window> {
-  let done = 0;
-  const cpu0 = await childCpu(child);
-  const own0 = ownCpu();
-  const t0 = performance.now();
-  const deadline = t0 + ms;
-  await Promise.all(
-    Array.from({ length: connections }, async (_, c) => {
-      const port = ports[c % ports.length]!;
-      while (performance.now() < deadline) {
-        await get(agent, port);
-        done++;
-      }
-    }),
-  );
-  const elapsedUs = (performance.now() - t0) * 1000;
-  const own = ownCpu() - own0;
-  const cpu = (await childCpu(child)) - cpu0;
-  return {
-    rps: done / (elapsedUs / 1e6),
-    sandboxCpuUs: cpu / done,
-    sandboxLoad: cpu / elapsedUs,
-    clientLoad: own / elapsedUs,
-  };
+/** `connections` keep-alive clients in a closed loop for `ms`, round-robin over `ports`. */
+function concurrent(child: ChildProcess, agent: Agent, ports: number[], ms: number) {
+  return closedLoop(child, connections, ms, (c) => get(agent, ports[c % ports.length]!));
 }
 
 export async function run(): Promise<void> {
@@ -159,8 +124,8 @@ export async function run(): Promise<void> {
 
     const directUs: number[] = [];
     const meshUs: number[] = [];
-    const directWin: Window[] = [];
-    const meshWin: Window[] = [];
+    const directWin: LoadWindow[] = [];
+    const meshWin: LoadWindow[] = [];
     for (let r = 0; r < rounds; r++) {
       // ABBA: alternate which side goes first, so a drift in load favours neither.
       const order = r % 2 === 0 ? [direct, mesh] : [mesh, direct];
@@ -174,7 +139,7 @@ export async function run(): Promise<void> {
     }
 
     const p = (xs: number[], q: number) => quantile(xs, q);
-    const med = (ws: Window[], k: keyof Window) =>
+    const med = (ws: LoadWindow[], k: keyof LoadWindow) =>
       quantile(
         ws.map((w) => w[k]),
         0.5,
@@ -203,12 +168,12 @@ export async function run(): Promise<void> {
         unit: 'req/s',
         baseline: med(directWin, 'rps'),
       },
-      { name: 'sandbox CPU per request, direct', value: med(directWin, 'sandboxCpuUs'), unit: 'µs' },
+      { name: 'sandbox CPU per request, direct', value: med(directWin, 'serverCpuUs'), unit: 'µs' },
       {
         name: 'sandbox CPU per request, via mesh',
-        value: med(meshWin, 'sandboxCpuUs'),
+        value: med(meshWin, 'serverCpuUs'),
         unit: 'µs',
-        baseline: med(directWin, 'sandboxCpuUs'),
+        baseline: med(directWin, 'serverCpuUs'),
       },
     ]);
     const ratios = meshWin.map((w, i) => w.rps / directWin[i]!.rps).sort((x, y) => x - y);
@@ -216,8 +181,8 @@ export async function run(): Promise<void> {
       `  ${'paired req/s ratio mesh/direct'.padEnd(34)} ${fmt(quantile(ratios, 0.5)).padStart(10)}×` +
         `  (quartiles ${fmt(quantile(ratios, 0.25))}–${fmt(quantile(ratios, 0.75))})`,
     );
-    const load = (ws: Window[]) =>
-      `sandbox ${fmt(med(ws, 'sandboxLoad') * 100, 0)} %, client ${fmt(med(ws, 'clientLoad') * 100, 0)} %`;
+    const load = (ws: LoadWindow[]) =>
+      `sandbox ${fmt(med(ws, 'serverLoad') * 100, 0)} %, client ${fmt(med(ws, 'clientLoad') * 100, 0)} %`;
     console.log(`  cores busy (of one): direct ${load(directWin)}; via mesh ${load(meshWin)}`);
     if (med(directWin, 'clientLoad') > 0.9) {
       console.log('  (the direct run is bound by this client, not the pods: its throughput is a floor)');
