@@ -4,6 +4,7 @@ import {
   type Stack,
   clusterWeights,
   kube,
+  settled,
   startRollout,
   startStack,
   token,
@@ -95,6 +96,19 @@ describe('faults and races', () => {
       (await act(r.id, { type: 'step', override: true, reason: 'no metrics in this test' })).body.weight,
     ).toBe(5);
     await act(r.id, { type: 'rollback', reason: 'cleanup' });
+  }, 60_000);
+
+  it('says the split the cluster really holds when a traffic change keeps conflicting', async () => {
+    const r = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:3.1.0');
+    await inject({ method: 'PUT', path: 'virtualservices/catalog$', status: 409 });
+    const res = await act(r.id, { type: 'step', override: true, reason: 'no metrics in this test' });
+    await clearFaults();
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('cluster-conflict');
+    expect(res.body.error.details).toMatchObject({ traffic: { stable: 99, canary: 1 } });
+    expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 99, canary: 1 });
+    await act(r.id, { type: 'rollback', reason: 'cleanup' });
+    await settled(stack, r.id);
   }, 60_000);
 
   it('retries conflicts and transient errors from the API server', async () => {

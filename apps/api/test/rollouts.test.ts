@@ -141,6 +141,7 @@ describe('a rollout from start to promotion', () => {
     });
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('version-conflict');
+    expect(res.body.error.details).toEqual({ currentVersion: current.version });
     expect((await stack.api('GET', `/api/v1/rollouts/${rollout.id}`)).body.version).toBe(current.version);
     expect(await events(rollout.id)).toHaveLength(before);
   });

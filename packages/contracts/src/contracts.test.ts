@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorBody, RolloutPhase, Weight, defaultSteps } from './index.ts';
+import { ErrorBody, ErrorCode, RolloutPhase, Weight, defaultSteps, errorStatus } from './index.ts';
 
 describe('contracts', () => {
   it('accepts only whole weights from 0 to 100', () => {
@@ -21,5 +21,16 @@ describe('contracts', () => {
 
   it('rejects an error body without a code', () => {
     expect(ErrorBody.safeParse({ error: { message: 'x' } }).success).toBe(false);
+  });
+
+  it('keeps the details of an error body when it serializes one', () => {
+    const sent = { error: { code: 'version-conflict', message: 'reload', details: { currentVersion: 7 } } };
+    expect(ErrorBody.parse(sent)).toEqual(sent);
+  });
+
+  it('allows only the codes of the enum, each with a 4xx or 5xx status', () => {
+    expect(ErrorBody.safeParse({ error: { code: 'something-new', message: 'x' } }).success).toBe(false);
+    expect(ErrorCode.options.length).toBe(Object.keys(errorStatus).length);
+    for (const code of ErrorCode.options) expect(errorStatus[code]).toBeGreaterThanOrEqual(400);
   });
 });

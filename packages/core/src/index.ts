@@ -27,7 +27,7 @@ export {
   wilsonInterval,
   type SprtBounds,
 } from './gates/statistics.ts';
-export { DomainError, domainErrorCodes, isDomainError, type DomainErrorCode } from './errors.ts';
+export { DomainError, isDomainError, type DomainErrorCode } from './errors.ts';
 export {
   type Frozen,
   formatLocal,

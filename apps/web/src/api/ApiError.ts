@@ -1,3 +1,5 @@
+import { type ErrorCode, isErrorCode } from '@aviary/contracts';
+
 /**
  * The one error type the data layer throws. `status` is 0 when the API could not be reached at
  * all; `code` is the API's stable error code (see @aviary/contracts ErrorBody).
@@ -64,7 +66,7 @@ export function describeError(err: unknown): { title: string; message: string } 
       message: 'Your session was renewed; nothing was changed. Try again, or reload the page.',
     };
   if (err.code === 'forbidden') return { title: 'Not allowed for your role', message: `${err.message}.` };
-  const titles: Record<string, string> = {
+  const titles: Partial<Record<ErrorCode, string>> = {
     'cluster-unavailable': 'The cluster is unreachable',
     'metrics-unavailable': 'Prometheus is unreachable',
     'invalid-credentials': 'Sign-in failed',
@@ -81,7 +83,10 @@ export function describeError(err: unknown): { title: string; message: string } 
     'approval-not-pending': 'That request is no longer pending',
     'approval-not-found': 'No such approval request',
   };
-  return { title: titles[err.code] ?? `Request failed (${err.status})`, message: err.message };
+  return {
+    title: (isErrorCode(err.code) && titles[err.code]) || `Request failed (${err.status})`,
+    message: err.message,
+  };
 }
 
 /** 75 → "1 min 15 s". */
