@@ -9,3 +9,15 @@ export const ErrorBody = z.object({
   }),
 });
 export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/**
+ * Codes of the guardrails on every path to traffic (apps/api maps each to its status); one line
+ * per code.
+ */
+export const guardrailErrorCodes = [
+  'approval-required',
+  'approval-expired',
+  'not-managed',
+  'namespace-not-allowed',
+  'registry-not-allowed',
+] as const;

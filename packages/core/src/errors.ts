@@ -1,3 +1,5 @@
+import { guardrailErrorCodes } from '@aviary/contracts';
+
 /**
  * Domain errors are values with a code until the HTTP edge, where apps/api maps each code to a
  * status in one place. Every message says what to do next.
@@ -36,6 +38,7 @@ export const domainErrorCodes = [
   'approval-self',
   'approval-not-pending',
   'approval-not-found',
+  ...guardrailErrorCodes,
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

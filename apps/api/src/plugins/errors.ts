@@ -38,6 +38,11 @@ export const statusOfCode: Record<DomainErrorCode, number> = {
   'approval-self': 403,
   'approval-not-pending': 409,
   'approval-not-found': 404,
+  'approval-required': 409,
+  'approval-expired': 409,
+  'not-managed': 409,
+  'namespace-not-allowed': 403,
+  'registry-not-allowed': 403,
 };
 
 const body = (code: string, message: string, field?: string, details?: Record<string, unknown>) =>
