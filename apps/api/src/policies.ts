@@ -1,10 +1,11 @@
-import type {
-  ActionRequest,
-  Approval,
-  FreezeWindow,
-  StreamMessage,
-  TargetPolicy,
-  TargetPolicyView,
+import {
+  type ActionRequest,
+  type Approval,
+  type FreezeWindow,
+  type StreamMessage,
+  type TargetPolicy,
+  type TargetPolicyView,
+  defaultPromotionThreshold,
 } from '@aviary/contracts';
 import {
   type AuditContext,
@@ -14,10 +15,16 @@ import {
   formatLocal,
   frozenAt,
   isPromotion,
+  raisesTo,
+  startIsPromotion,
 } from '@aviary/core';
 import type { ApprovalFilter, ApprovalsRepo, PoliciesRepo } from '@aviary/db';
 
-export const defaultPolicy = (): TargetPolicy => ({ requireApproval: false, freezeWindows: [] });
+export const defaultPolicy = (): TargetPolicy => ({
+  requireApproval: false,
+  freezeWindows: [],
+  promotionThreshold: defaultPromotionThreshold,
+});
 
 export interface GuardrailDeps {
   policies: PoliciesRepo;
@@ -49,13 +56,14 @@ export class Guardrails {
     this.newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
   }
 
+  /** The stored policy over the defaults: a policy saved before a setting existed gets its default. */
   policyOf(namespace: string, service: string): TargetPolicy {
-    return this.deps.policies.get(namespace, service)?.policy ?? defaultPolicy();
+    return { ...defaultPolicy(), ...this.deps.policies.get(namespace, service)?.policy };
   }
 
   view(namespace: string, service: string): TargetPolicyView {
     const stored = this.deps.policies.get(namespace, service);
-    const policy = stored?.policy ?? defaultPolicy();
+    const policy = { ...defaultPolicy(), ...stored?.policy };
     return {
       namespace,
       service,
@@ -78,7 +86,11 @@ export class Guardrails {
     this.deps.policies.put({
       namespace,
       service,
-      policy: { requireApproval: policy.requireApproval, freezeWindows: policy.freezeWindows },
+      policy: {
+        requireApproval: policy.requireApproval,
+        freezeWindows: policy.freezeWindows,
+        promotionThreshold: policy.promotionThreshold,
+      },
       updatedAt: this.now().toISOString(),
       updatedBy: actor,
     });
@@ -87,14 +99,36 @@ export class Guardrails {
 
   /** A promotion during a freeze window is refused; anything else (rollback above all) goes. */
   assertNotFrozen(rollout: StoredRollout, action: ActionRequest): void {
-    if (!isPromotion(rollout, action)) return;
+    // Only a move up can be a promotion: nothing else needs the policy read.
+    if (raisesTo(rollout, action) === null) return;
     const { namespace, service } = rollout.target;
-    const frozen = frozenAt(this.policyOf(namespace, service).freezeWindows, this.now());
+    const policy = this.policyOf(namespace, service);
+    if (isPromotion(rollout, action, policy)) this.refuseIfFrozen(namespace, service, policy, 'promotion');
+  }
+
+  /**
+   * Before a rollout starts: a freeze window refuses any start, and under the two-person rule a
+   * first step at or above the promotion threshold is refused (a start cannot wait for
+   * approval; start lower and step up, which the rule then holds for a second operator).
+   */
+  admitStart(namespace: string, service: string, steps: readonly number[]): void {
+    const policy = this.policyOf(namespace, service);
+    this.refuseIfFrozen(namespace, service, policy, 'starting a rollout');
+    if (policy.requireApproval && startIsPromotion(steps, policy))
+      throw new DomainError(
+        'approval-required',
+        `the first step (${steps[0]}%) is at or above the promotion threshold of ${namespace}/${service} (${policy.promotionThreshold}%), which needs a second operator's approval; start below ${policy.promotionThreshold}% and step up, and a second operator approves the step`,
+        { field: 'steps.0', promotionThreshold: policy.promotionThreshold },
+      );
+  }
+
+  private refuseIfFrozen(namespace: string, service: string, policy: TargetPolicy, what: string): void {
+    const frozen = frozenAt(policy.freezeWindows, this.now());
     if (!frozen) return;
     const why = frozen.window.reason || `freeze window ${describeWindow(frozen.window)}`;
     throw new DomainError(
       'change-frozen',
-      `promotion of ${namespace}/${service} is frozen until ${formatLocal(frozen.until, frozen.window.timezone)} (${why}); roll back is always allowed`,
+      `${what} of ${namespace}/${service} is frozen until ${formatLocal(frozen.until, frozen.window.timezone)} (${why}); roll back is always allowed`,
       { until: frozen.until, window: frozen.window },
     );
   }
@@ -105,18 +139,21 @@ export class Guardrails {
    * gate) and stores it as a pending approval, which it returns. Null: go ahead.
    */
   admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
-    // Only a promotion is ever frozen or held; anything else (a rollback above all) goes at once.
-    if (!isPromotion(rollout, action)) return null;
-    this.assertNotFrozen(rollout, action);
-    if (!this.policyOf(rollout.target.namespace, rollout.target.service).requireApproval) return null;
+    // Only a move up is ever frozen or held; anything else (a rollback above all) goes at once.
+    if (raisesTo(rollout, action) === null) return null;
+    const { namespace, service } = rollout.target;
+    const policy = this.policyOf(namespace, service);
+    if (!isPromotion(rollout, action, policy)) return null;
+    this.refuseIfFrozen(namespace, service, policy, 'promotion');
+    if (!policy.requireApproval) return null;
     const existing = this.deps.approvals.pendingFor(rollout.id);
     if (existing) throw this.alreadyPending(existing);
     this.deps.engine.check(rollout.id, action);
     const approval = this.deps.approvals.create({
       id: this.newId(),
       rolloutId: rollout.id,
-      namespace: rollout.target.namespace,
-      service: rollout.target.service,
+      namespace,
+      service,
       action,
       requestedBy: actor,
       requestedAt: this.now().toISOString(),

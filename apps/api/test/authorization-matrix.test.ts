@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Reply, admin, bearer, call, createToken, createUser, login, rawDb } from './access-harness.ts';
-import { type Stack, startStack } from './harness.ts';
+import { type Stack, clusterWeights, settled, startRollout, startStack, waitFor } from './harness.ts';
 
 // Every mutating route, with the role it must demand and a request that would pass
 // authorization without changing anything (an invalid body, an unknown id). A route added
@@ -131,5 +131,181 @@ describe('authorization matrix', () => {
       }
       expect(got).toEqual(want);
     });
+  }
+});
+
+// Every path that can put traffic on a canary, under each kind of target policy. A path "goes"
+// (200/201), is "held" for a second operator (202 with a pending approval), is "frozen" (409
+// change-frozen), "needs-approval" (409 approval-required: a start cannot wait for one) or is
+// "invalid" (400). A refused path changes nothing in the cluster.
+type Verdict = 'goes' | 'held' | 'frozen' | 'needs-approval' | 'invalid';
+type Policy = 'no policy' | 'two-person rule' | 'freeze window';
+const override = { override: true, reason: 'no metrics in this test' };
+const startPaths: Record<string, { steps: number[]; want: Record<Policy, Verdict> }> = {
+  'start with a first step of 100%': {
+    steps: [100],
+    want: { 'no policy': 'invalid', 'two-person rule': 'invalid', 'freeze window': 'invalid' },
+  },
+  'start at the promotion threshold (50%)': {
+    steps: [50, 100],
+    want: { 'no policy': 'goes', 'two-person rule': 'needs-approval', 'freeze window': 'frozen' },
+  },
+  'start below the promotion threshold (25%)': {
+    steps: [25, 50, 100],
+    want: { 'no policy': 'goes', 'two-person rule': 'goes', 'freeze window': 'frozen' },
+  },
+};
+// Each from a rollout at 25% with steps [25, 50, 100]; promote last, as it ends the rollout.
+const actionPaths: Record<string, { action: Record<string, unknown>; want: Record<Policy, Verdict> }> = {
+  'set-weight below the threshold (40%)': {
+    action: { type: 'set-weight', weight: 40, ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'goes', 'freeze window': 'goes' },
+  },
+  'step to the threshold (50%)': {
+    action: { type: 'step', ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'held', 'freeze window': 'frozen' },
+  },
+  'set-weight to the threshold (50%)': {
+    action: { type: 'set-weight', weight: 50, ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'held', 'freeze window': 'frozen' },
+  },
+  'set-weight to 99%': {
+    action: { type: 'set-weight', weight: 99, ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'held', 'freeze window': 'frozen' },
+  },
+  'set-weight to 100%': {
+    action: { type: 'set-weight', weight: 100, ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'held', 'freeze window': 'frozen' },
+  },
+  promote: {
+    action: { type: 'promote', ...override },
+    want: { 'no policy': 'goes', 'two-person rule': 'held', 'freeze window': 'frozen' },
+  },
+};
+
+/** A weekly window from an hour ago to two hours ahead, in UTC. */
+function coveringNow() {
+  const at = (ms: number) => {
+    const d = new Date(Date.now() + ms);
+    const day = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][d.getUTCDay()];
+    const hh = String(d.getUTCHours()).padStart(2, '0');
+    const mm = String(d.getUTCMinutes()).padStart(2, '0');
+    return { day, time: `${hh}:${mm}` };
+  };
+  return { timezone: 'UTC', start: at(-3_600_000), end: at(7_200_000), reason: 'matrix freeze' };
+}
+
+function verdict(res: Reply): Verdict | string {
+  if (res.status === 200 || res.status === 201) return 'goes';
+  if (res.status === 202 && res.body?.approval?.status === 'pending') return 'held';
+  if (res.status === 400) return 'invalid';
+  if (res.status === 409 && res.body?.error?.code === 'change-frozen') return 'frozen';
+  if (res.status === 409 && res.body?.error?.code === 'approval-required') return 'needs-approval';
+  return `${res.status} ${JSON.stringify(res.body)}`;
+}
+
+describe('guardrails on every path to traffic, under each policy', () => {
+  const targets: Record<Policy, { service: string; policy: Record<string, unknown> }> = {
+    'no policy': { service: 'checkout', policy: {} },
+    'two-person rule': { service: 'catalog', policy: { requireApproval: true } },
+    'freeze window': { service: 'payments', policy: { freezeWindows: [coveringNow()] } },
+  };
+  const putPolicy = async (service: string, policy: unknown) =>
+    expect(
+      (
+        await call(stack, 'PUT', `/api/v1/targets/shop/${service}/policy`, {
+          headers: admin,
+          payload: policy,
+        })
+      ).status,
+    ).toBe(200);
+  const start = (service: string, steps: number[]) =>
+    call(stack, 'POST', '/api/v1/rollouts', {
+      headers: admin,
+      payload: { namespace: 'shop', service, image: `registry.local/shop/${service}:9.0.0`, steps },
+    });
+  const rollBack = async (id: string) => {
+    expect(
+      (
+        await call(stack, 'POST', `/api/v1/rollouts/${id}/actions`, {
+          headers: admin,
+          payload: { type: 'rollback', reason: 'next path' },
+        })
+      ).status,
+    ).toBe(200);
+    await settled(stack, id);
+  };
+
+  for (const [policyName, target] of Object.entries(targets) as [Policy, (typeof targets)[Policy]][]) {
+    it(policyName, async () => {
+      const { service } = target;
+      const got: Record<string, Verdict | string> = {};
+      const want: Record<string, Verdict> = {};
+      await putPolicy(service, target.policy);
+
+      for (const [name, path] of Object.entries(startPaths)) {
+        const before = await clusterWeights(stack, service);
+        const res = await start(service, path.steps);
+        got[name] = verdict(res);
+        want[name] = path.want[policyName];
+        if (res.status === 201) {
+          await waitFor(
+            async () =>
+              (await call(stack, 'GET', `/api/v1/rollouts/${res.body.id}`, { headers: admin })).body
+                .operation === null,
+            20_000,
+            'the start to finish',
+          );
+          await rollBack(res.body.id);
+        } else {
+          expect(await clusterWeights(stack, service), `${name}: nothing moved`).toEqual(before);
+        }
+      }
+
+      // The rollout the actions run on starts outside the policy, which then applies.
+      await putPolicy(service, {});
+      const rollout = await startRollout(stack, service, `registry.local/shop/${service}:9.1.0`, {
+        steps: [25, 50, 100],
+      });
+      await putPolicy(service, target.policy);
+      for (const [name, path] of Object.entries(actionPaths)) {
+        const before = await clusterWeights(stack, service);
+        const res = await call(stack, 'POST', `/api/v1/rollouts/${rollout.id}/actions`, {
+          headers: admin,
+          payload: path.action,
+        });
+        got[name] = verdict(res);
+        want[name] = path.want[policyName];
+        if (got[name] === 'goes') {
+          await settled(stack, rollout.id);
+          if (path.action.type !== 'promote')
+            expect(
+              (
+                await call(stack, 'POST', `/api/v1/rollouts/${rollout.id}/actions`, {
+                  headers: admin,
+                  payload: { type: 'set-weight', weight: 25 },
+                })
+              ).status,
+            ).toBe(200);
+        } else {
+          expect(await clusterWeights(stack, service), `${name}: nothing moved`).toEqual(before);
+          if (got[name] === 'held') {
+            const withdrawn = await call(
+              stack,
+              'POST',
+              `/api/v1/approvals/${res.body.approval.id}/withdraw`,
+              {
+                headers: admin,
+              },
+            );
+            expect(withdrawn.status).toBe(200);
+          }
+        }
+      }
+      expect(got).toEqual(want);
+      const last = await settled(stack, rollout.id);
+      if (last.phase !== 'promoted') await rollBack(rollout.id);
+      await putPolicy(service, {});
+    }, 120_000);
   }
 });

@@ -69,6 +69,7 @@ describe('target policy', () => {
       service: 'catalog',
       requireApproval: false,
       freezeWindows: [],
+      promotionThreshold: 50,
       updatedAt: null,
       updatedBy: null,
       frozen: null,
@@ -119,8 +120,8 @@ describe('target policy', () => {
     const record = (await audit('policy-updated')).find((a) => a.subject === 'target/shop/checkout');
     expect(record).toMatchObject({
       actor: 'admin',
-      before: { requireApproval: false, freezeWindows: [] },
-      after: { requireApproval: true, freezeWindows: [] },
+      before: { requireApproval: false, freezeWindows: [], promotionThreshold: 50 },
+      after: { requireApproval: true, freezeWindows: [], promotionThreshold: 50 },
     });
   });
 });
@@ -165,7 +166,7 @@ describe('the two-person rule', () => {
     });
   });
 
-  it('holds a step or set-weight to 100 too, and allows one pending request per rollout', async () => {
+  it('holds a step or set-weight to the promotion threshold too, and allows one pending request per rollout', async () => {
     const again = await act(as.bob, rollout.id, {
       type: 'set-weight',
       weight: 100,
@@ -175,7 +176,7 @@ describe('the two-person rule', () => {
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('approval-pending');
     expect(again.body.error.message).toContain(approval.id);
-    // Below 100 needs nobody else.
+    // Below the promotion threshold (50%) needs nobody else.
     const step = await act(as.bob, rollout.id, {
       type: 'set-weight',
       weight: 5,
@@ -237,7 +238,7 @@ describe('withdrawing', () => {
 
   beforeAll(async () => {
     expect((await putPolicy('catalog', { requireApproval: true })).status).toBe(200);
-    rollout = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:2.0.0', { steps: [50, 100] });
+    rollout = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:2.0.0', { steps: [25, 100] });
   });
 
   it('lets the requester or an admin withdraw, not another operator', async () => {
@@ -265,7 +266,7 @@ describe('withdrawing', () => {
     expect(second.status).toBe(202);
     const byAdmin = await withdraw(admin, second.body.approval.id);
     expect(byAdmin.body).toMatchObject({ status: 'withdrawn', decidedBy: 'admin' });
-    expect((await rolloutOf(rollout.id)).weight).toBe(50);
+    expect((await rolloutOf(rollout.id)).weight).toBe(25);
   });
 
   it('tells the live stream about each approval', async () => {
@@ -334,6 +335,9 @@ describe('freeze windows', () => {
   let rollout: Json;
 
   it('refuses a promotion in a window with when it ends; a rollback still works', async () => {
+    rollout = await startRollout(stack, 'payments', 'registry.local/shop/payments:3.0.0', {
+      steps: [25, 100],
+    });
     const saved = await putPolicy('payments', { freezeWindows: [covering()] });
     expect(saved.status).toBe(200);
     expect(saved.body.frozen).toMatchObject({ window: { reason: 'release freeze' } });
@@ -342,9 +346,6 @@ describe('freeze windows', () => {
     expect(ends).toBeGreaterThan(88 * 60_000);
     expect(ends).toBeLessThanOrEqual(90 * 60_000);
 
-    rollout = await startRollout(stack, 'payments', 'registry.local/shop/payments:3.0.0', {
-      steps: [50, 100],
-    });
     const res = await act(as.alice, rollout.id, promote);
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('change-frozen');
@@ -353,15 +354,15 @@ describe('freeze windows', () => {
     expect(res.body.error.message).toContain(
       `${end.time} ${zone} (release freeze); roll back is always allowed`,
     );
-    // A step to 100 is a promotion too; stepping below it is not.
+    // A step to the promotion threshold (50%) or above is a promotion too; moving below it is not.
     expect(
       (await act(as.alice, rollout.id, { type: 'step', override: true, reason: 'x' })).body.error.code,
     ).toBe('change-frozen');
     expect(
-      (await act(as.alice, rollout.id, { type: 'set-weight', weight: 60, override: true, reason: 'x' }))
+      (await act(as.alice, rollout.id, { type: 'set-weight', weight: 40, override: true, reason: 'x' }))
         .status,
     ).toBe(200);
-    expect(await rolloutOf(rollout.id)).toMatchObject({ phase: 'progressing', weight: 60 });
+    expect(await rolloutOf(rollout.id)).toMatchObject({ phase: 'progressing', weight: 40 });
 
     const rolledBack = await act(as.alice, rollout.id, { type: 'rollback', reason: 'during the freeze' });
     expect(rolledBack.status).toBe(200);
@@ -374,7 +375,7 @@ describe('freeze windows', () => {
       (await putPolicy('payments', { requireApproval: true, freezeWindows: [later()] })).body.frozen,
     ).toBeNull();
     rollout = await startRollout(stack, 'payments', 'registry.local/shop/payments:3.0.1', {
-      steps: [50, 100],
+      steps: [25, 100],
     });
     const req = await act(as.alice, rollout.id, promote);
     expect(req.status).toBe(202);
@@ -402,7 +403,7 @@ describe('freeze windows', () => {
   it('allows a promotion when no window covers now', async () => {
     expect((await putPolicy('payments', { freezeWindows: [later()] })).status).toBe(200);
     rollout = await startRollout(stack, 'payments', 'registry.local/shop/payments:3.0.2', {
-      steps: [50, 100],
+      steps: [25, 100],
     });
     const res = await act(as.alice, rollout.id, promote);
     expect(res.status).toBe(200);

@@ -7,10 +7,12 @@ import { z } from 'zod';
  */
 export const errorStatus = {
   'active-rollout-exists': 409,
+  'approval-expired': 409,
   'approval-not-found': 404,
   'approval-not-pending': 409,
   'approval-pending': 409,
   'approval-self': 403,
+  'approval-required': 409,
   /** A request the HTTP layer could not take as sent (a bad URL, a header out of range). */
   'bad-request': 400,
   'canary-not-ready': 504,
@@ -32,10 +34,13 @@ export const errorStatus = {
   'malformed-body': 400,
   'metrics-unavailable': 503,
   'method-not-allowed': 405,
+  'namespace-not-allowed': 403,
   'no-next-step': 409,
+  'not-managed': 409,
   'not-found': 404,
   'payload-too-large': 413,
   'rate-limited': 429,
+  'registry-not-allowed': 403,
   'role-above-owner': 403,
   'rollout-busy': 409,
   'rollout-finished': 409,

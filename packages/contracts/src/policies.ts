@@ -26,10 +26,24 @@ export const FreezeWindow = z.object({
 });
 export type FreezeWindow = z.infer<typeof FreezeWindow>;
 
+/** The canary weight (percent) from which a move up counts as a promotion, unless a policy says otherwise. */
+export const defaultPromotionThreshold = 50;
+
 export const TargetPolicy = z.object({
-  /** Promotion (and any step to 100%) waits for a second operator's approval. */
+  /** A promotion (see `promotionThreshold`) waits for a second operator's approval. */
   requireApproval: z.boolean().default(false),
   freezeWindows: z.array(FreezeWindow).max(20).default([]),
+  /**
+   * Any move of the canary's weight up to this percent or above (`step`, `set-weight`, a plan's
+   * first step at start) counts as a promotion, like `promote` itself: the two-person rule
+   * holds it and a freeze window refuses it.
+   */
+  promotionThreshold: z
+    .number()
+    .int('a whole percent, e.g. 50')
+    .min(1, 'at least 1 (percent)')
+    .max(100, 'at most 100 (percent)')
+    .default(defaultPromotionThreshold),
 });
 export type TargetPolicy = z.infer<typeof TargetPolicy>;
 

@@ -82,7 +82,10 @@ export const StartRolloutRequest = z.object({
   namespace: KubeName,
   service: KubeName,
   image: ImageRef,
-  steps: Steps.optional(),
+  steps: Steps.refine(
+    (s) => (s[0] ?? 0) < 100,
+    'the first step must be below 100: a rollout reaches 100% only by stepping or promoting, under the target’s guardrails',
+  ).optional(),
   reason: Reason.optional(),
 });
 export type StartRolloutRequest = z.infer<typeof StartRolloutRequest>;

@@ -34,6 +34,8 @@ export {
   frozenAt,
   isPromotion,
   needsApproval,
+  raisesTo,
+  startIsPromotion,
   windowAt,
 } from './policies/index.ts';
 export { planAction, stepIndexFor, type ActionPlan, type Operation } from './plan-action.ts';

@@ -44,7 +44,7 @@ export const policyRoutes =
         schema: {
           tags: ['targets'],
           summary:
-            "A target's two-person rule and change-freeze windows, and whether promotion is frozen now",
+            "A target's two-person rule, change-freeze windows and promotion threshold, and whether promotion is frozen now",
           params: TargetParams,
           response: { 200: TargetPolicyView, 400: ErrorBody },
         },
@@ -58,7 +58,8 @@ export const policyRoutes =
         config: { role: 'admin' },
         schema: {
           tags: ['targets'],
-          summary: "Replace a target's policy: requireApproval and weekly freeze windows in IANA time zones",
+          summary:
+            "Replace a target's policy: requireApproval, weekly freeze windows in IANA time zones, and the promotionThreshold (percent, default 50) from which a move up counts as a promotion",
           params: TargetParams,
           body: TargetPolicy,
           response: { 200: TargetPolicyView, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody, 503: ErrorBody },
@@ -73,6 +74,7 @@ export const policyRoutes =
         const kept = (v: typeof before) => ({
           requireApproval: v.requireApproval,
           freezeWindows: v.freezeWindows,
+          promotionThreshold: v.promotionThreshold,
         });
         request.audit({
           action: 'policy-updated',

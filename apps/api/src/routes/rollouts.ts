@@ -9,6 +9,7 @@ import {
   RolloutIdParams,
   RolloutList,
   StartRolloutRequest,
+  defaultSteps,
   paths,
 } from '@aviary/contracts';
 import { type HistoryStore, type RolloutEngine, auditedState, toContract } from '@aviary/core';
@@ -41,12 +42,17 @@ export const rolloutRoutes =
           tags: ['rollouts'],
           summary:
             'Start a canary: create the canary Deployment, wait until it is available, set the first step',
+          description:
+            'The first step must be below 100. During a freeze window a start is 409 change-frozen; on a target with the two-person rule a first step at or above its promotionThreshold is 409 approval-required.',
           headers: IdempotencyHeader,
           body: StartRolloutRequest,
           response: { 201: Rollout, ...errors },
         },
       },
       async (request, reply) => {
+        const { namespace, service, steps = [...defaultSteps] } = request.body;
+        // A start passes the same guardrails as an action: freeze windows and the two-person rule.
+        guardrails.admitStart(namespace, service, steps);
         const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor);
         request.audit({
           action: 'rollout-started',
@@ -118,7 +124,7 @@ export const rolloutRoutes =
           tags: ['rollouts'],
           summary: 'step, set-weight, pause, resume, promote or rollback',
           description:
-            'Answers 200 with the rollout once the cluster did it, or 202 with the rollout mid-operation when the work takes longer than AVIARY_ACTION_WAIT_MS (the stream reports its end). On a target with the two-person rule, a promotion (promote, or a step or set-weight to 100) answers 202 with `{approval, rollout}`: it waits for a second operator (POST /api/v1/approvals/:id/approve). During a freeze window a promotion is 409 change-frozen; rollback is never frozen.',
+            'Answers 200 with the rollout once the cluster did it, or 202 with the rollout mid-operation when the work takes longer than AVIARY_ACTION_WAIT_MS (the stream reports its end). On a target with the two-person rule, a promotion (promote, or a step or set-weight up to the target’s promotionThreshold or above) answers 202 with `{approval, rollout}`: it waits for a second operator (POST /api/v1/approvals/:id/approve). During a freeze window a promotion is 409 change-frozen; rollback is never frozen.',
           headers: IdempotencyHeader,
           params: RolloutIdParams,
           body: ActionRequest,

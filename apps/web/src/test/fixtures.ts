@@ -154,6 +154,7 @@ export const policyFixture = (
   service: 'checkout',
   requireApproval: false,
   freezeWindows: [],
+  promotionThreshold: 50,
   updatedAt: null,
   updatedBy: null,
   frozen: null,

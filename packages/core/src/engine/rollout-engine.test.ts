@@ -59,6 +59,17 @@ describe('RolloutEngine', () => {
     ).rejects.toMatchObject({ code: 'active-rollout-exists' });
   });
 
+  it('refuses a plan that starts at 100%: nothing is created, nothing touches the cluster', async () => {
+    await expect(
+      engine.start(
+        { namespace: 'shop', service: 'checkout', image: 'x:2', router: 'istio', steps: [100] },
+        'mallory',
+      ),
+    ).rejects.toMatchObject({ code: 'invalid-request', details: { field: 'steps.0' } });
+    expect(history.rollouts.size).toBe(0);
+    expect(cluster.calls).toEqual([]);
+  });
+
   it('adds capacity before traffic going up and removes it after traffic going down', async () => {
     const r = await started();
     await engine.act(r.id, { type: 'set-weight', weight: 50 }, 'alice');

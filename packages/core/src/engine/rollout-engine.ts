@@ -85,6 +85,13 @@ export class RolloutEngine {
     actor: string,
   ): Promise<StoredRollout> {
     const target: TargetRef = { namespace: req.namespace, service: req.service, router: req.router };
+    const steps = req.steps ?? [...defaultSteps];
+    if ((steps[0] ?? 0) >= 100)
+      throw new DomainError(
+        'invalid-request',
+        'the first step must be below 100: a rollout reaches 100% only by stepping or promoting, under the target’s guardrails',
+        { field: 'steps.0' },
+      );
     const existing = this.deps.history.findActive(target.namespace, target.service);
     if (existing) {
       throw new DomainError(
@@ -97,7 +104,6 @@ export class RolloutEngine {
       this.deps.workloads.stable(target),
       this.deps.router.getWeights(target),
     ]);
-    const steps = req.steps ?? [...defaultSteps];
     const now = this.now();
     const op: PendingOperation = {
       type: 'start',

@@ -1,2 +1,2 @@
-export { isPromotion, needsApproval } from './approval.ts';
+export { isPromotion, needsApproval, raisesTo, startIsPromotion } from './approval.ts';
 export { type Frozen, formatLocal, frozenAt, windowAt } from './freeze.ts';

@@ -63,6 +63,10 @@ export function PolicyView({ namespace, service }: { namespace: string; service:
             <dd data-testid="policy-approval">
               {p.requireApproval ? 'on: promotion needs a second operator' : 'off'}
             </dd>
+            <dt>Promotion threshold</dt>
+            <dd data-testid="policy-threshold">
+              {`${p.promotionThreshold}%: any move of the canary to ${p.promotionThreshold}% or above counts as a promotion`}
+            </dd>
             <dt>Change freezes</dt>
             <dd>
               {p.freezeWindows.length === 0 ? (
@@ -110,6 +114,7 @@ function PolicyEditor({
   const [errors, setErrors] = useState<FieldErrors>({});
   const update = useUpdatePolicy(namespace, service);
   const approvalId = useId();
+  const thresholdId = useId();
 
   const setWindow = (index: number, patch: Partial<WindowDraft>) =>
     setDraft((d) => ({ ...d, windows: d.windows.map((w, i) => (i === index ? { ...w, ...patch } : w)) }));
@@ -144,6 +149,22 @@ function PolicyEditor({
         />
         <label htmlFor={approvalId}>Require approval: promotion waits for a second operator</label>
         <FieldError message={errors.requireApproval} />
+      </div>
+      <div className="field">
+        <label htmlFor={thresholdId}>
+          Promotion threshold (%): a move of the canary to this weight or above counts as a promotion
+        </label>
+        <input
+          id={thresholdId}
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={100}
+          value={draft.promotionThreshold}
+          aria-invalid={errors.promotionThreshold ? true : undefined}
+          onChange={(e) => setDraft((d) => ({ ...d, promotionThreshold: e.target.value }))}
+        />
+        <FieldError message={errors.promotionThreshold} />
       </div>
       <fieldset>
         <legend>Change-freeze windows (no promotion; rollback always allowed)</legend>

@@ -1,4 +1,10 @@
-import { type FreezeWindow, TargetPolicy, type TargetPolicyView, type weekdays } from '@aviary/contracts';
+import {
+  type FreezeWindow,
+  TargetPolicy,
+  type TargetPolicyView,
+  defaultPromotionThreshold,
+  type weekdays,
+} from '@aviary/contracts';
 import { isApiError } from '../../api/ApiError.ts';
 
 export type Day = (typeof weekdays)[number];
@@ -15,6 +21,8 @@ export interface WindowDraft {
 
 export interface PolicyDraft {
   requireApproval: boolean;
+  /** Percent, as typed. */
+  promotionThreshold: string;
   windows: WindowDraft[];
 }
 
@@ -38,6 +46,7 @@ export const newWindow = (timezone = browserZone()): WindowDraft => ({
 
 export const toDraft = (policy: TargetPolicyView | undefined): PolicyDraft => ({
   requireApproval: policy?.requireApproval ?? false,
+  promotionThreshold: String(policy?.promotionThreshold ?? defaultPromotionThreshold),
   windows: (policy?.freezeWindows ?? []).map((w) => ({
     timezone: w.timezone,
     startDay: w.start.day,
@@ -50,6 +59,8 @@ export const toDraft = (policy: TargetPolicyView | undefined): PolicyDraft => ({
 
 export const fromDraft = (draft: PolicyDraft): TargetPolicy => ({
   requireApproval: draft.requireApproval,
+  // An empty or non-numeric entry stays NaN, which the schema refuses with a message for the field.
+  promotionThreshold: draft.promotionThreshold.trim() === '' ? Number.NaN : Number(draft.promotionThreshold),
   freezeWindows: draft.windows.map(
     (w): FreezeWindow => ({
       timezone: w.timezone.trim(),
