@@ -14,6 +14,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { frameworkErrors, registerErrorHandler } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
+import { registerSecurityHeaders } from './plugins/security-headers.ts';
 import { serveDashboard } from './plugins/static.ts';
 import type { Guardrails } from './policies.ts';
 import type { Profiles } from './profiles.ts';
@@ -55,6 +56,8 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);
+  // First, so that every answer carries them, a 401 from the auth hook included.
+  await registerSecurityHeaders(app, deps.access.isTrusted);
   // Before any route (Swagger UI's included): every route is checked for its role as it is added.
   registerAuth(app, deps.access);
   registerAudit(app, deps.access);
