@@ -10,9 +10,11 @@ import {
   type AuditContext,
   DomainError,
   type RolloutEngine,
+  type Screening,
   type StoredRollout,
   formatLocal,
   frozenAt,
+  isDomainError,
   isPromotion,
 } from '@aviary/core';
 import type { ApprovalFilter, ApprovalsRepo, PoliciesRepo } from '@aviary/db';
@@ -105,12 +107,9 @@ export class Guardrails {
    * gate) and stores it as a pending approval, which it returns. Null: go ahead.
    */
   admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
-    // Only a promotion is ever frozen or held; anything else (a rollback above all) goes at once.
-    if (!isPromotion(rollout, action)) return null;
-    this.assertNotFrozen(rollout, action);
-    if (!this.policyOf(rollout.target.namespace, rollout.target.service).requireApproval) return null;
-    const existing = this.deps.approvals.pendingFor(rollout.id);
-    if (existing) throw this.alreadyPending(existing);
+    const { refusal, needsApproval } = this.screen(rollout, action);
+    if (refusal) throw refusal;
+    if (!needsApproval) return null;
     this.deps.engine.check(rollout.id, action);
     const approval = this.deps.approvals.create({
       id: this.newId(),
@@ -126,6 +125,26 @@ export class Guardrails {
     });
     this.deps.publish({ type: 'approval', approval });
     return approval;
+  }
+
+  /**
+   * What the guardrails say about an action before the engine sees it: a refusal (a freeze
+   * window, an approval already pending) and whether it would wait for a second operator.
+   * `admit` acts on this, and the allowed-actions answer shows it.
+   */
+  screen(rollout: StoredRollout, action: ActionRequest): Screening {
+    // Only a promotion is ever frozen or held; anything else (a rollback above all) goes at once.
+    if (!isPromotion(rollout, action)) return { refusal: null, needsApproval: false };
+    try {
+      this.assertNotFrozen(rollout, action);
+    } catch (err) {
+      if (isDomainError(err)) return { refusal: err, needsApproval: false };
+      throw err;
+    }
+    if (!this.policyOf(rollout.target.namespace, rollout.target.service).requireApproval)
+      return { refusal: null, needsApproval: false };
+    const existing = this.deps.approvals.pendingFor(rollout.id);
+    return { refusal: existing ? this.alreadyPending(existing) : null, needsApproval: true };
   }
 
   list(filter: ApprovalFilter, limit: number): Approval[] {
