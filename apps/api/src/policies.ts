@@ -11,9 +11,11 @@ import {
   type AuditContext,
   DomainError,
   type RolloutEngine,
+  type Screening,
   type StoredRollout,
   formatLocal,
   frozenAt,
+  isDomainError,
   isPromotion,
   raisesTo,
   startIsPromotion,
@@ -139,15 +141,10 @@ export class Guardrails {
    * gate) and stores it as a pending approval, which it returns. Null: go ahead.
    */
   admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
-    // Only a move up is ever frozen or held; anything else (a rollback above all) goes at once.
-    if (raisesTo(rollout, action) === null) return null;
+    const { refusal, needsApproval } = this.screen(rollout, action);
+    if (refusal) throw refusal;
+    if (!needsApproval) return null;
     const { namespace, service } = rollout.target;
-    const policy = this.policyOf(namespace, service);
-    if (!isPromotion(rollout, action, policy)) return null;
-    this.refuseIfFrozen(namespace, service, policy, 'promotion');
-    if (!policy.requireApproval) return null;
-    const existing = this.deps.approvals.pendingFor(rollout.id);
-    if (existing) throw this.alreadyPending(existing);
     this.deps.engine.check(rollout.id, action);
     const approval = this.deps.approvals.create({
       id: this.newId(),
@@ -163,6 +160,29 @@ export class Guardrails {
     });
     this.deps.publish({ type: 'approval', approval });
     return approval;
+  }
+
+  /**
+   * What the guardrails say about an action before the engine sees it: a refusal (a freeze
+   * window, an approval already pending) and whether it would wait for a second operator.
+   * `admit` acts on this, and the allowed-actions answer shows it.
+   */
+  screen(rollout: StoredRollout, action: ActionRequest): Screening {
+    const go: Screening = { refusal: null, needsApproval: false };
+    // Only a move up is ever frozen or held; anything else (a rollback above all) goes at once.
+    if (raisesTo(rollout, action) === null) return go;
+    const { namespace, service } = rollout.target;
+    const policy = this.policyOf(namespace, service);
+    if (!isPromotion(rollout, action, policy)) return go;
+    try {
+      this.refuseIfFrozen(namespace, service, policy, 'promotion');
+    } catch (err) {
+      if (isDomainError(err)) return { refusal: err, needsApproval: false };
+      throw err;
+    }
+    if (!policy.requireApproval) return go;
+    const existing = this.deps.approvals.pendingFor(rollout.id);
+    return { refusal: existing ? this.alreadyPending(existing) : null, needsApproval: true };
   }
 
   list(filter: ApprovalFilter, limit: number): Approval[] {

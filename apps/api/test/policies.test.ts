@@ -42,6 +42,12 @@ const rolloutOf = async (id: string) => (await stack.api('GET', `/api/v1/rollout
 const audit = async (action: string) =>
   (await call(stack, 'GET', `/api/v1/audit?action=${action}`, { headers: admin })).body.items as Json[];
 const promote = { type: 'promote', override: true, reason: 'no metrics in this test' };
+/** GET /actions: what the caller may do now, by action type. */
+async function allowed(who: Record<string, string>, id: string): Promise<Record<string, Json>> {
+  const res = await call(stack, 'GET', `/api/v1/rollouts/${id}/actions`, { headers: who });
+  expect(res.status).toBe(200);
+  return Object.fromEntries((res.body.actions as Json[]).map((a) => [a.type, a]));
+}
 
 /** Day and HH:MM of an instant in a time zone, as a freeze window names them. */
 function local(at: Date, timeZone: string) {
@@ -164,6 +170,22 @@ describe('the two-person rule', () => {
       after: { approvalId: approval.id, action: promote },
       reason: promote.reason,
     });
+  });
+
+  it('tells each caller what they may do: the pending request blocks promotion, a viewer may do nothing', async () => {
+    const bob = await allowed(as.bob, rollout.id);
+    expect(bob.promote).toMatchObject({ allowed: false, code: 'approval-pending' });
+    expect(bob.promote.reason).toContain(approval.id);
+    // The POST is answered with the very refusal the list announced.
+    const post = await act(as.bob, rollout.id, promote);
+    expect(post.body.error).toMatchObject({ code: bob.promote.code, message: bob.promote.reason });
+    // Without Prometheus the gate is inconclusive: a step is allowed, as an override with a reason.
+    expect(bob.step).toMatchObject({ allowed: true, toWeight: 5, needsOverride: true, needsReason: true });
+    expect(bob.rollback).toMatchObject({ allowed: true, needsOverride: false, needsReason: true });
+    const vera = Object.values(await allowed(as.viewer, rollout.id));
+    expect(vera).toHaveLength(6);
+    for (const a of vera) expect(a).toMatchObject({ allowed: false, code: 'forbidden' });
+    expect(vera[0].reason).toMatch(/needs the operator role and vera has viewer/);
   });
 
   it('holds a step or set-weight to the promotion threshold too, and allows one pending request per rollout', async () => {
@@ -363,6 +385,15 @@ describe('freeze windows', () => {
         .status,
     ).toBe(200);
     expect(await rolloutOf(rollout.id)).toMatchObject({ phase: 'progressing', weight: 40 });
+    const may = await allowed(as.alice, rollout.id);
+    const frozen = await act(as.alice, rollout.id, promote);
+    expect(may.promote).toMatchObject({
+      allowed: false,
+      code: 'change-frozen',
+      reason: frozen.body.error.message,
+    });
+    expect(may.step).toMatchObject({ allowed: false, code: 'change-frozen', toWeight: 100 });
+    expect(may.rollback.allowed).toBe(true);
 
     const rolledBack = await act(as.alice, rollout.id, { type: 'rollback', reason: 'during the freeze' });
     expect(rolledBack.status).toBe(200);

@@ -1,3 +1,4 @@
+export * from './actions.ts';
 export * from './api.ts';
 export * from './errors.ts';
 export * from './gates.ts';

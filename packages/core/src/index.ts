@@ -1,3 +1,4 @@
+export { allowedActions, type AllowedActionsInput, type Screening } from './allowed-actions.ts';
 export { canaryReplicasFor } from './capacity.ts';
 export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.ts';
 export { currentStepStart, weightSeries } from './charts/weight-series.ts';

@@ -1,5 +1,6 @@
 import {
   ActionRequest,
+  AllowedActions,
   ErrorBody,
   EventList,
   ListEventsQuery,
@@ -9,6 +10,7 @@ import {
   RolloutIdParams,
   RolloutList,
   StartRolloutRequest,
+  atLeast,
   defaultSteps,
   paths,
 } from '@aviary/contracts';
@@ -113,6 +115,38 @@ export const rolloutRoutes =
       async (request) => {
         engine.get(request.params.id);
         return { items: history.events(request.params.id, request.query.limit, request.query.after) };
+      },
+    );
+
+    app.get(
+      paths.rolloutActions,
+      {
+        config: { role: 'viewer' },
+        schema: {
+          tags: ['rollouts'],
+          summary: 'What the caller may do to the rollout now, and why not',
+          description:
+            'Each action type with `allowed`, and when refused the `reason` and error `code` the POST would answer with; whether it needs an override of the gate (with a reason) or waits for a second operator. Judged by the same rules as the POST, for the calling principal.',
+          params: RolloutIdParams,
+          response: { 200: AllowedActions, 400: ErrorBody, 404: ErrorBody },
+        },
+      },
+      async (request, reply) => {
+        const rollout = engine.get(request.params.id);
+        const principal = request.principal;
+        const denied =
+          principal && atLeast(principal.role, 'operator')
+            ? null
+            : principal && principal.via !== 'anonymous'
+              ? `this needs the operator role and ${principal.actor} has ${principal.role}; ask an admin for operator access`
+              : 'this needs the operator role; sign in first';
+        const actions = engine.allowedActions(rollout.id, {
+          denied,
+          screen: (action) => guardrails.screen(rollout, action),
+        });
+        // The answer depends on the caller and the moment: never reuse it from a cache.
+        reply.header('cache-control', 'no-store');
+        return { rolloutId: rollout.id, version: rollout.version, actions };
       },
     );
 

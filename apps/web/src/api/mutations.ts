@@ -39,6 +39,7 @@ export const useRolloutAction = (id: string) => {
       ),
     onSuccess: (outcome) => {
       setRollout(client, outcome.rollout);
+      void client.invalidateQueries({ queryKey: queryKeys.allowedActions(id) });
       if (outcome.kind === 'pending') {
         applyApproval(client, outcome.approval);
         // A list not cached yet learns of it on its first load; make sure this rollout's does.

@@ -1,4 +1,5 @@
 import {
+  type AllowedActions,
   type EventList,
   type MetricsResponse,
   type Rollout,
@@ -104,4 +105,16 @@ export const useMetrics = (id: string) =>
     queryKey: queryKeys.metrics(id),
     queryFn: ({ signal }) => apiFetch<MetricsResponse>(route(paths.rolloutMetrics, { id }), { signal }),
     staleTime: Number.POSITIVE_INFINITY,
+  });
+
+/**
+ * The actions the API would accept from this person now, each with the reason it would refuse.
+ * The stream's rollout, gate and approval messages refresh it; so does a freeze window's edge.
+ */
+export const useAllowedActions = (id: string, enabled = true) =>
+  useQuery({
+    queryKey: queryKeys.allowedActions(id),
+    queryFn: ({ signal }) => apiFetch<AllowedActions>(route(paths.rolloutActions, { id }), { signal }),
+    enabled,
+    refetchInterval: 30_000,
   });

@@ -36,5 +36,7 @@ export const queryKeys = {
   rollout: (id: string) => ['rollout', id, 'detail'] as const,
   events: (id: string) => ['rollout', id, 'events'] as const,
   gate: (id: string) => ['rollout', id, 'gate'] as const,
+  /** What the signed-in person may do to the rollout now (the API judges; see allowed-actions). */
+  allowedActions: (id: string) => ['rollout', id, 'actions'] as const,
   metrics: (id: string) => ['rollout', id, 'metrics'] as const,
 };

@@ -1,6 +1,7 @@
 import type {
   Approval,
   EventList,
+  GateResult,
   MetricPoint,
   MetricsResponse,
   Rollout,
@@ -80,6 +81,7 @@ export function applyStreamMessage(client: QueryClient, message: LiveMessage): v
   switch (message.type) {
     case 'rollout': {
       const { rollout } = message;
+      void client.invalidateQueries({ queryKey: queryKeys.allowedActions(rollout.id) });
       const before = client.getQueryData<Rollout>(queryKeys.rollout(rollout.id));
       client.setQueryData<Rollout>(queryKeys.rollout(rollout.id), (current) => newer(current, rollout));
       let known = false;
@@ -107,12 +109,17 @@ export function applyStreamMessage(client: QueryClient, message: LiveMessage): v
       );
       return;
     }
-    case 'gate':
+    case 'gate': {
+      // A new verdict changes which actions need an override; the same verdict changes nothing.
+      const before = client.getQueryData<GateResult>(queryKeys.gate(message.rolloutId));
+      if (before?.verdict !== message.gate.verdict)
+        void client.invalidateQueries({ queryKey: queryKeys.allowedActions(message.rolloutId) });
       client.setQueryData(queryKeys.gate(message.rolloutId), {
         ...message.gate,
         rolloutId: message.rolloutId,
       });
       return;
+    }
     case 'metrics':
       client.setQueryData<MetricsResponse>(queryKeys.metrics(message.rolloutId), (m) =>
         appendPoints(m, message.points),
@@ -120,6 +127,7 @@ export function applyStreamMessage(client: QueryClient, message: LiveMessage): v
       return;
     case 'approval':
       applyApproval(client, message.approval);
+      void client.invalidateQueries({ queryKey: queryKeys.allowedActions(message.approval.rolloutId) });
       return;
   }
 }

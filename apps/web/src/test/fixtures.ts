@@ -1,4 +1,5 @@
 import type {
+  AllowedAction,
   CheckResult,
   GateResult,
   MetricPoint,
@@ -160,3 +161,26 @@ export const policyFixture = (
   frozen: null,
   ...over,
 });
+
+/** An allowed-actions answer: every action allowed unless overridden per type. */
+export const allowedFixture = (
+  over: Partial<Record<AllowedAction['type'], Partial<AllowedAction>>> = {},
+): AllowedAction[] =>
+  (['step', 'set-weight', 'pause', 'resume', 'promote', 'rollback'] as const).map((type) => ({
+    type,
+    allowed: type !== 'resume',
+    reason: type === 'resume' ? 'rollout r1 is progressing, not paused; nothing to resume' : null,
+    code: type === 'resume' ? 'rollout-not-paused' : null,
+    toWeight: type === 'step' ? 25 : type === 'promote' ? 100 : type === 'rollback' ? 0 : null,
+    needsOverride: false,
+    needsApproval: false,
+    needsReason: type === 'rollback',
+    ...over[type],
+  }));
+
+/** The same, as the gate of `verdict` would have the API answer: stepping up needs an override unless it passed. */
+export const allowedForVerdict = (verdict: GateResult['verdict']): AllowedAction[] => {
+  const gated = verdict !== 'pass';
+  const o = { needsOverride: gated, needsReason: gated };
+  return allowedFixture({ step: o, promote: o, 'set-weight': o });
+};

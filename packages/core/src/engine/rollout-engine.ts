@@ -1,5 +1,12 @@
-import type { ActionRequest, Rollout, StartRolloutRequest, TargetRef } from '@aviary/contracts';
+import type {
+  ActionRequest,
+  AllowedAction,
+  Rollout,
+  StartRolloutRequest,
+  TargetRef,
+} from '@aviary/contracts';
 import { defaultSteps } from '@aviary/contracts';
+import { type AllowedActionsInput, allowedActions } from '../allowed-actions.ts';
 import { DomainError } from '../errors.ts';
 import { planAction, stepIndexFor } from '../plan-action.ts';
 import {
@@ -223,6 +230,13 @@ export class RolloutEngine {
     const current = this.get(id);
     const plan = planAction(toContract(current), action);
     this.checkGate(current, plan.event, plan.toWeight, action);
+  }
+
+  /** Each action's verdict for this rollout now, by the rules `act` applies (see allowed-actions.ts). */
+  allowedActions(id: string, input: Omit<AllowedActionsInput, 'gate' | 'gated'>): AllowedAction[] {
+    const rollout = this.get(id);
+    const gates = this.deps.gates;
+    return allowedActions(rollout, { ...input, gate: gates ? gates.current(rollout) : null, gated: !!gates });
   }
 
   private checkGate(r: StoredRollout, event: string, toWeight: number, action: ActionRequest) {

@@ -3,34 +3,74 @@ import { QueryClient } from '@tanstack/react-query';
 import { cleanup, fireEvent, screen } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkFixture, gateFixture, rolloutFixture } from '../../test/fixtures.ts';
+import type { AllowedAction } from '@aviary/contracts';
+import { queryKeys } from '../../api/queryKeys.ts';
+import {
+  allowedFixture,
+  allowedForVerdict,
+  checkFixture,
+  gateFixture,
+  rolloutFixture,
+} from '../../test/fixtures.ts';
 import { renderWithClient } from '../../test/render.tsx';
 import { meFixture, signInAs } from '../../test/session.ts';
 import { ActionBar } from './ActionBar.tsx';
 
 afterEach(cleanup);
 
-const renderAs = (me: Me | null, ui: ReactElement) =>
-  renderWithClient(ui, signInAs(new QueryClient({ defaultOptions: { queries: { retry: false } } }), me));
+/** Renders as `me`, with the API's allowed-actions answer for rollout r1 already loaded. */
+const renderAs = (me: Me | null, ui: ReactElement, actions: AllowedAction[] = allowedForVerdict('pass')) => {
+  const client = new QueryClient({
+    defaultOptions: { queries: { retry: false, staleTime: Number.POSITIVE_INFINITY } },
+  });
+  client.setQueryData(queryKeys.allowedActions('r1'), { rolloutId: 'r1', version: 3, actions });
+  return renderWithClient(ui, signInAs(client, me));
+};
+const refusedAll = (reason: string) =>
+  allowedFixture(
+    Object.fromEntries(
+      (['step', 'set-weight', 'pause', 'resume', 'promote', 'rollback'] as const).map((t) => [
+        t,
+        { allowed: false, reason, code: 'forbidden' },
+      ]),
+    ),
+  );
 
 const button = (type: string) => document.querySelector<HTMLButtonElement>(`button[data-action="${type}"]`)!;
 
 const types = ['step', 'set-weight', 'pause', 'promote', 'rollback'];
 
 describe('ActionBar for a viewer', () => {
-  it('disables every button and says why, visibly and in the title', () => {
-    renderAs(meFixture('viewer'), <ActionBar rollout={rolloutFixture()} gate={gateFixture()} />);
+  it("disables every button with the API's reason, visibly and in the title", () => {
+    const why = 'this needs the operator role and vic has viewer; ask an admin for operator access';
+    renderAs(
+      meFixture('viewer'),
+      <ActionBar rollout={rolloutFixture()} gate={gateFixture()} />,
+      refusedAll(why),
+    );
     for (const type of types) {
       expect(button(type).disabled).toBe(true);
-      expect(button(type).title).toMatch(/viewers can watch, not act; ask an operator/i);
+      expect(button(type).title).toBe(why);
     }
-    expect(screen.getByTestId('actions-why').textContent).toMatch(/^Viewers can watch, not act/);
+    expect(screen.getByTestId('actions-why').textContent).toBe(why);
   });
+});
 
-  it('tells someone not signed in to sign in', () => {
-    renderAs(null, <ActionBar rollout={rolloutFixture()} gate={gateFixture()} />);
-    for (const type of types) expect(button(type).disabled).toBe(true);
-    expect(screen.getByTestId('actions-why').textContent).toMatch(/sign in as an operator/);
+describe('the primary action follows the verdict', () => {
+  it.each([
+    ['pass', 'step'],
+    ['fail', 'rollback'],
+    ['inconclusive', null],
+  ] as const)('%s: %s is drawn primary, nothing else', (verdict, type) => {
+    renderAs(
+      meFixture('operator'),
+      <ActionBar rollout={rolloutFixture()} gate={gateFixture({ verdict })} />,
+      allowedForVerdict(verdict),
+    );
+    const primary = [...document.querySelectorAll('.action-buttons button.primary')].map((b) =>
+      b.getAttribute('data-action'),
+    );
+    expect(primary).toEqual(type ? [type] : []);
   });
 });
 
@@ -48,7 +88,11 @@ describe('ActionBar for an operator', () => {
         checkFixture({ name: 'latency', kind: 'latency', verdict: 'pass' }),
       ],
     });
-    renderAs(meFixture('operator'), <ActionBar rollout={rolloutFixture()} gate={gate} />);
+    renderAs(
+      meFixture('operator'),
+      <ActionBar rollout={rolloutFixture()} gate={gate} />,
+      allowedForVerdict('inconclusive'),
+    );
     expect(button('step').textContent).toBe('Next step → 25% (override)…');
     fireEvent.click(button('step'));
     const warning = screen.getByTestId('override-warning');
@@ -70,13 +114,19 @@ describe('ActionBar for an operator', () => {
     );
   });
 
-  it('says why a paused rollout cannot step', () => {
+  it('says why a paused rollout cannot step, in the words of the API', () => {
+    const why = 'rollout r1 is paused; resume it before you step it';
     renderAs(
       meFixture('operator'),
       <ActionBar rollout={rolloutFixture({ phase: 'paused' })} gate={gateFixture()} />,
+      allowedFixture({
+        step: { allowed: false, reason: why, code: 'rollout-paused' },
+        pause: { allowed: false, reason: 'already paused', code: 'rollout-paused' },
+        resume: { allowed: true, reason: null, code: null },
+      }),
     );
     expect(button('step').disabled).toBe(true);
-    expect(button('step').title).toBe('Paused: resume first');
+    expect(button('step').title).toBe(why);
     expect(button('resume').disabled).toBe(false);
   });
 });

@@ -2,23 +2,21 @@ import type { ActionRequest, GateResult, Rollout } from '@aviary/contracts';
 import { type FormEvent, useId, useState } from 'react';
 import { useRolloutAction } from '../../api/mutations.ts';
 import { Dialog } from '../../components/Dialog.tsx';
-import { type ActionAvailability, nextStepWeight } from './actions.ts';
+import type { ActionButton } from './actions.ts';
 import { toGateView } from './transforms.ts';
 import { ErrorState } from '../../components/StatusMessage.tsx';
 
 interface Props {
-  action: ActionAvailability;
+  action: ActionButton;
   rollout: Rollout;
   gate: GateResult | undefined;
-  /** The target's two-person rule is on: promotion (or reaching 100%) waits for a second operator. */
-  needsApproval?: boolean;
   onClose: () => void;
 }
 
-function effect(type: ActionAvailability['type'], rollout: Rollout, weight: number): string {
+function effect(type: ActionButton['type'], rollout: Rollout, weight: number): string {
   switch (type) {
     case 'step':
-      return `Moves the canary from ${rollout.weight}% to ${nextStepWeight(rollout) ?? rollout.weight}% of traffic.`;
+      return `Moves the canary from ${rollout.weight}% to ${weight}% of traffic.`;
     case 'set-weight':
       return `Sets the canary to ${weight}% of traffic (now ${rollout.weight}%).`;
     case 'promote':
@@ -30,21 +28,15 @@ function effect(type: ActionAvailability['type'], rollout: Rollout, weight: numb
   }
 }
 
-const reachesFull = (type: ActionAvailability['type'], rollout: Rollout, weight: number) =>
-  type === 'promote' ||
-  (type === 'step' && nextStepWeight(rollout) === 100) ||
-  (type === 'set-weight' && weight === 100);
-
 /** Confirm a dangerous action with a reason; spell out exactly which gate checks an override overrules. */
-export function ActionDialog({ action, rollout, gate, needsApproval = false, onClose }: Props) {
+export function ActionDialog({ action, rollout, gate, onClose }: Props) {
   const mutation = useRolloutAction(rollout.id);
   const [reason, setReason] = useState('');
-  const [weight, setWeight] = useState(nextStepWeight(rollout) ?? rollout.weight);
+  const [weight, setWeight] = useState(action.toWeight ?? rollout.weight);
   const reasonId = useId();
   const weightId = useId();
-  const gatePassed = gate?.verdict === 'pass';
-  const overriding =
-    !gatePassed && (action.override || (action.type === 'set-weight' && weight > rollout.weight));
+  // The API said whether the gate holds this action back; lowering the weight it never does.
+  const overriding = action.override && (action.type !== 'set-weight' || weight > rollout.weight);
   const reasonRequired = overriding || action.type === 'rollback' || action.type === 'promote';
   const blocking = gate ? toGateView(gate).blocking : [];
 
@@ -85,7 +77,7 @@ export function ActionDialog({ action, rollout, gate, needsApproval = false, onC
           </div>
         ) : null}
         <p>{effect(action.type, rollout, weight)}</p>
-        {needsApproval && reachesFull(action.type, rollout, weight) ? (
+        {action.needsApproval ? (
           <p className="policy-note" data-testid="needs-approval">
             This target has the two-person rule: your request waits for a second operator to approve it, and
             nothing changes until they do.

@@ -1,86 +1,66 @@
-import type { GateResult, Rollout } from '@aviary/contracts';
+import type { Verdict } from '@aviary/contracts';
 import { describe, expect, it } from 'vitest';
-import { availableActions, nextStepWeight } from './actions.ts';
+import { allowedFixture, allowedForVerdict, rolloutFixture } from '../../test/fixtures.ts';
+import { toActionButtons } from './actions.ts';
 
-const rollout = (over: Partial<Rollout> = {}): Rollout => ({
-  id: 'r1',
-  target: { namespace: 'shop', service: 'checkout', router: 'istio' },
-  stableImage: 'a:1',
-  canaryImage: 'a:2',
-  phase: 'progressing',
-  weight: 5,
-  stepIndex: 1,
-  steps: [1, 5, 25, 100],
-  version: 3,
-  operation: null,
-  reason: null,
-  createdBy: 'admin',
-  createdAt: '2025-01-01T00:00:00.000Z',
-  updatedAt: '2025-01-01T00:00:00.000Z',
-  ...over,
-});
+const buttons = (verdict: Verdict, answer = allowedForVerdict(verdict), r = rolloutFixture()) =>
+  toActionButtons(r, answer, verdict);
+const byType = (list: ReturnType<typeof toActionButtons>) => Object.fromEntries(list.map((a) => [a.type, a]));
 
-const gate = (verdict: GateResult['verdict']): GateResult => ({
-  verdict,
-  evaluatedAt: 'x',
-  stepStartedAt: 'x',
-  bakeSecondsRemaining: 0,
-  canaryRequestRate: 1,
-  checks: [],
-  summary: verdict,
-});
-
-const byType = (list: ReturnType<typeof availableActions>) =>
-  Object.fromEntries(list.map((a) => [a.type, a]));
-
-describe('availableActions', () => {
-  it('disables everything when the role may not act, and says why', () => {
-    const why = 'Viewers can watch, not act; ask an operator';
-    const actions = availableActions(rollout(), gate('pass'), why);
-    expect(actions.every((a) => !a.enabled && a.reason === why)).toBe(true);
-  });
-
-  it('a viewer may not roll back a starting canary either', () => {
-    const a = byType(availableActions(rollout({ phase: 'starting' }), gate('pass'), 'no'));
-    expect(a.rollback?.enabled).toBe(false);
-    const op = byType(availableActions(rollout({ phase: 'starting' }), gate('pass'), null));
-    expect(op.rollback?.enabled).toBe(true);
-  });
-
-  it('steps without override when the gate passed', () => {
-    const a = byType(availableActions(rollout(), gate('pass'), null));
-    expect(a.step).toMatchObject({ enabled: true, override: false, label: 'Next step → 25%' });
-    expect(a.promote).toMatchObject({ enabled: true, override: false, confirm: true });
-    expect(a.rollback).toMatchObject({ enabled: true, confirm: true });
-  });
-
-  it('needs an override (and a confirmation) when the gate has not passed', () => {
-    const a = byType(availableActions(rollout(), gate('inconclusive'), null));
-    expect(a.step).toMatchObject({ enabled: true, override: true, confirm: true });
-    expect(a.promote).toMatchObject({ override: true });
-  });
-
+describe('toActionButtons', () => {
   it.each([
-    ['paused', rollout({ phase: 'paused' }), 'step', /resume first/],
-    ['busy', rollout({ operation: 'set-weight' }), 'step', /under way/],
-    ['finished', rollout({ phase: 'rolled-back' }), 'rollback', /rolled-back/],
-    ['at the last step', rollout({ weight: 100 }), 'step', /No next step/],
-  ])('%s: %s is disabled with a reason', (_name, r, type, reason) => {
-    const a = availableActions(r, gate('pass'), null).find((x) => x.type === type);
-    expect(a?.enabled).toBe(false);
-    expect(a?.reason).toMatch(reason);
+    ['pass', 'step'],
+    ['fail', 'rollback'],
+    ['inconclusive', null],
+  ] as const)('on %s the primary action is %s', (verdict, primary) => {
+    const list = buttons(verdict);
+    expect(list.filter((b) => b.primary).map((b) => b.type)).toEqual(primary ? [primary] : []);
   });
 
-  it('offers resume instead of pause while paused, and rollback while busy', () => {
-    const paused = byType(availableActions(rollout({ phase: 'paused' }), gate('pass'), null));
-    expect(paused.resume?.enabled).toBe(true);
-    expect(paused.pause).toBeUndefined();
-    const busy = byType(availableActions(rollout({ operation: 'set-weight' }), gate('pass'), null));
-    expect(busy.rollback?.enabled).toBe(true);
+  it('on pass at the plan end, promotion is the way forward', () => {
+    const answer = allowedFixture({ step: { allowed: false, reason: 'at the last step', toWeight: null } });
+    expect(buttons('pass', answer).find((b) => b.primary)?.type).toBe('promote');
   });
 
-  it('knows the next step', () => {
-    expect(nextStepWeight(rollout())).toBe(25);
-    expect(nextStepWeight(rollout({ weight: 100 }))).toBeNull();
+  it('never makes an override primary', () => {
+    const answer = allowedFixture({ step: { needsOverride: true }, promote: { needsOverride: true } });
+    expect(buttons('pass', answer).some((b) => b.primary)).toBe(false);
+  });
+
+  it('never draws Promote next to Roll back', () => {
+    for (const phase of ['progressing', 'paused'] as const)
+      for (const verdict of ['pass', 'fail', 'inconclusive'] as const) {
+        const types = buttons(verdict, allowedForVerdict(verdict), rolloutFixture({ phase })).map(
+          (b) => b.type,
+        );
+        const gap = Math.abs(types.indexOf('promote') - types.indexOf('rollback'));
+        expect(gap).toBeGreaterThan(1);
+      }
+  });
+
+  it('shows the API refusal as the reason, and the next step from its answer', () => {
+    const why = 'rollout r1 is paused; resume it before you step it';
+    const answer = allowedFixture({
+      step: { allowed: false, reason: why, code: 'rollout-paused' },
+      resume: { allowed: true, reason: null, code: null },
+      pause: { allowed: false, reason: 'paused already', code: 'rollout-paused' },
+    });
+    const b = byType(buttons('pass', answer, rolloutFixture({ phase: 'paused' })));
+    expect(b.step).toMatchObject({ enabled: false, reason: why, label: 'Next step' });
+    expect(b.resume).toMatchObject({ enabled: true });
+    expect(b.pause).toBeUndefined();
+    expect(byType(buttons('pass')).step).toMatchObject({ enabled: true, label: 'Next step → 25%' });
+  });
+
+  it('asks for a confirmation where the API needs an override or a reason', () => {
+    const b = byType(buttons('inconclusive'));
+    expect(b.step).toMatchObject({ override: true, confirm: true });
+    expect(byType(buttons('pass')).step).toMatchObject({ override: false, confirm: false });
+    expect(b.rollback).toMatchObject({ confirm: true, override: false });
+  });
+
+  it('disables everything (without a reason) until the answer is in', () => {
+    const list = toActionButtons(rolloutFixture(), undefined, 'pass');
+    expect(list.every((b) => !b.enabled && b.reason === null && !b.primary)).toBe(true);
   });
 });

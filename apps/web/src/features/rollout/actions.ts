@@ -1,15 +1,25 @@
-import { type ActionType, type GateResult, type Rollout, finalPhases } from '@aviary/contracts';
+import type { ActionType, AllowedAction, Rollout, Verdict } from '@aviary/contracts';
 
-export interface ActionAvailability {
+/**
+ * One button of the action bar. Whether it is enabled, and why not, comes from the API's
+ * allowed-actions answer (GET /rollouts/:id/actions); this file only decides how to draw it.
+ */
+export interface ActionButton {
   type: ActionType;
   label: string;
   enabled: boolean;
-  /** Why it is disabled (shown as text and title); null when enabled. */
+  /** Why it is disabled (shown as text and title); null when enabled or not known yet. */
   reason: string | null;
   /** Needs a confirmation dialog with a reason. */
   confirm: boolean;
-  /** Enabled only by overriding a gate that has not passed. */
+  /** Needs an override of a gate that has not passed (for set-weight: to raise the weight). */
   override: boolean;
+  /** Where the weight goes (the next step for `step`), when fixed in advance. */
+  toWeight: number | null;
+  /** Waits for a second operator (the target's two-person rule). */
+  needsApproval: boolean;
+  /** The one action the gate's verdict recommends: drawn filled. */
+  primary: boolean;
 }
 
 export const actionLabels: Record<ActionType, string> = {
@@ -21,70 +31,56 @@ export const actionLabels: Record<ActionType, string> = {
   rollback: 'Roll back',
 };
 
-/** The weight the next step goes to, or null at the plan's end. */
-export function nextStepWeight(rollout: Rollout): number | null {
-  return rollout.steps.find((w) => w > rollout.weight) ?? null;
-}
+/** Always confirmed with a dialog, whatever the gate says. */
+const confirmed = new Set<ActionType>(['set-weight', 'promote', 'rollback']);
 
-function blockedForAll(rollout: Rollout, denied: string | null): string | null {
-  if (denied) return denied;
-  if (finalPhases.includes(rollout.phase))
-    return `The rollout is ${rollout.phase}; start a new one to change traffic`;
-  if (rollout.phase === 'starting') return 'The canary is starting; wait until it takes traffic';
+/**
+ * The action the verdict recommends: the next step (or, at the plan's end, promotion) on `pass`,
+ * roll back on `fail`, nothing on `inconclusive` — waiting is the safe choice there, and an
+ * override is never the loudest button.
+ */
+export function primaryAction(
+  verdict: Verdict | undefined,
+  allowed: ReadonlyMap<ActionType, AllowedAction>,
+): ActionType | null {
+  const plain = (t: ActionType) => {
+    const a = allowed.get(t);
+    return a?.allowed === true && !a.needsOverride;
+  };
+  if (verdict === 'pass') return plain('step') ? 'step' : plain('promote') ? 'promote' : null;
+  if (verdict === 'fail') return allowed.get('rollback')?.allowed ? 'rollback' : null;
   return null;
 }
 
 /**
- * Which buttons a release manager may press, and why not. Mirrors the API's rules so a button
- * never invites a request the API will refuse; the API stays the judge.
+ * The buttons in the order drawn: the way forward first, Roll back last, with Set weight and
+ * Pause between Promote and Roll back so the two are never side by side.
  */
-export function availableActions(
+export function toActionButtons(
   rollout: Rollout,
-  gate: GateResult | undefined,
-  /** Why this person's role may not act (see auth/permissions), or null. */
-  denied: string | null,
-  /**
-   * Why the target's policy holds back full traffic now (a pending approval, a change freeze; see
-   * policy.ts), or null. Applies to promote and to a step that reaches 100%; never to rollback.
-   */
-  fullTrafficBlocked: string | null = null,
-): ActionAvailability[] {
-  const all = blockedForAll(rollout, denied);
-  const busy = rollout.operation ? `Busy: "${rollout.operation}" is under way` : null;
-  const paused = rollout.phase === 'paused' ? 'Paused: resume first' : null;
-  const gatePassed = gate?.verdict === 'pass';
-  const next = nextStepWeight(rollout);
-  const make = (
-    type: ActionType,
-    reason: string | null,
-    extra: Partial<Pick<ActionAvailability, 'confirm' | 'override' | 'label'>> = {},
-  ): ActionAvailability => ({
-    type,
-    label: extra.label ?? actionLabels[type],
-    enabled: reason === null,
-    reason,
-    confirm: extra.confirm ?? false,
-    override: extra.override ?? false,
+  answer: readonly AllowedAction[] | undefined,
+  verdict: Verdict | undefined,
+): ActionButton[] {
+  const allowed = new Map((answer ?? []).map((a) => [a.type, a]));
+  const toggle: ActionType =
+    allowed.get('resume')?.allowed || rollout.phase === 'paused' ? 'resume' : 'pause';
+  const primary = primaryAction(verdict, allowed);
+  return (['step', 'promote', 'set-weight', toggle, 'rollback'] as const).map((type) => {
+    const a = allowed.get(type);
+    const enabled = a?.allowed === true;
+    const override = enabled && a.needsOverride;
+    const label =
+      type === 'step' && enabled && a.toWeight !== null ? `Next step → ${a.toWeight}%` : actionLabels[type];
+    return {
+      type,
+      label,
+      enabled,
+      reason: a && !a.allowed ? a.reason : null,
+      confirm: confirmed.has(type) || override,
+      override,
+      toWeight: a?.toWeight ?? null,
+      needsApproval: a?.needsApproval ?? false,
+      primary: primary === type,
+    };
   });
-  const gatedOverride = !gatePassed;
-
-  return [
-    make(
-      'step',
-      all ??
-        (next === 100 ? fullTrafficBlocked : null) ??
-        busy ??
-        paused ??
-        (next === null ? 'No next step: the plan is at its end; promote' : null),
-      {
-        label: next === null || all !== null ? 'Next step' : `Next step → ${next}%`,
-        override: gatedOverride,
-        confirm: gatedOverride,
-      },
-    ),
-    make('set-weight', all ?? busy, { confirm: true }),
-    rollout.phase === 'paused' ? make('resume', all ?? busy) : make('pause', all ?? busy),
-    make('promote', all ?? fullTrafficBlocked ?? busy ?? paused, { confirm: true, override: gatedOverride }),
-    make('rollback', rollout.phase === 'starting' && !denied ? null : all, { confirm: true }),
-  ];
 }

@@ -2,7 +2,6 @@ import type { FreezeWindow } from '@aviary/contracts';
 import { describe, expect, it } from 'vitest';
 import { approvalFixture, policyFixture, rolloutFixture } from '../../test/fixtures.ts';
 import { meFixture } from '../../test/session.ts';
-import { availableActions } from './actions.ts';
 import {
   activeFreeze,
   approveDenial,
@@ -10,7 +9,6 @@ import {
   describeWindow,
   formatUntil,
   freezeReason,
-  fullTrafficBlock,
   withdrawDenial,
 } from './policy.ts';
 
@@ -109,43 +107,5 @@ describe('what a request asks for', () => {
       'step to 100% (overriding the gate)',
     );
     expect(describeRequest({ type: 'set-weight', weight: 100 })).toBe('set the weight to 100%');
-  });
-});
-
-describe('actions held back by the policy', () => {
-  const frozen = freezeReason({ window: berlin, until: '2025-01-06T07:00:00.000Z' });
-
-  it('a freeze disables promote and a step to 100%, never rollback', () => {
-    const r = rolloutFixture({ weight: 75 });
-    const actions = availableActions(r, undefined, null, fullTrafficBlock(null, frozen));
-    const by = (t: string) => actions.find((a) => a.type === t)!;
-    expect(by('promote').enabled).toBe(false);
-    expect(by('promote').reason).toBe(frozen);
-    expect(by('step').enabled).toBe(false);
-    expect(by('step').reason).toBe(frozen);
-    expect(by('rollback').enabled).toBe(true);
-    expect(by('pause').enabled).toBe(true);
-  });
-
-  it('a step short of 100% stays possible during a freeze', () => {
-    const actions = availableActions(rolloutFixture({ weight: 5 }), undefined, null, frozen);
-    expect(actions.find((a) => a.type === 'step')?.enabled).toBe(true);
-  });
-
-  it('a pending approval disables promote with who asked, and wins over a freeze', () => {
-    const why = fullTrafficBlock(approvalFixture(), frozen);
-    expect(why).toMatch(/^Waiting for approval: olga asked to promote to 100%/);
-    const promote = availableActions(rolloutFixture(), undefined, null, why).find(
-      (a) => a.type === 'promote',
-    );
-    expect(promote?.enabled).toBe(false);
-    expect(promote?.reason).toBe(why);
-  });
-
-  it('a role denial still comes first', () => {
-    const promote = availableActions(rolloutFixture(), undefined, 'Viewers can watch', frozen).find(
-      (a) => a.type === 'promote',
-    );
-    expect(promote?.reason).toBe('Viewers can watch');
   });
 });

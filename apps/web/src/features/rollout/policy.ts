@@ -1,6 +1,8 @@
 import type { ActionRequest, Approval, FreezeWindow, Rollout, TargetPolicyView } from '@aviary/contracts';
 import { type Viewer, denial } from '../../auth/permissions.ts';
-import { nextStepWeight } from './actions.ts';
+
+/** The weight a step request goes to: the plan's next step, or 100 at its end. */
+const nextStep = (rollout: Rollout) => rollout.steps.find((w) => w > rollout.weight) ?? 100;
 
 /** The freeze in force, or null: a `frozen` whose end has passed (a stale read) no longer counts. */
 export function activeFreeze(
@@ -70,7 +72,7 @@ export function describeRequest(action: ActionRequest, rollout?: Rollout): strin
     case 'promote':
       return `promote${rollout ? ` ${rollout.canaryImage}` : ''} to 100%${override}`;
     case 'step':
-      return `step to ${rollout ? (nextStepWeight(rollout) ?? 100) : 100}%${override}`;
+      return `step to ${rollout ? nextStep(rollout) : 100}%${override}`;
     case 'set-weight':
       return `set the weight to ${action.weight ?? 100}%${override}`;
     default:
@@ -96,11 +98,4 @@ export function withdrawDenial(viewer: Viewer, approval: Approval): string | nul
     if (viewer.user && viewer.user === approval.requestedBy) return null;
   }
   return `Only ${approval.requestedBy} (who asked) or an admin can withdraw it`;
-}
-
-/** Why promotion (or a step to 100%) is held back by the target's policy now, or null. */
-export function fullTrafficBlock(pending: Approval | null, frozen: string | null): string | null {
-  if (pending)
-    return `Waiting for approval: ${pending.requestedBy} asked to ${describeRequest(pending.action)}; a second operator must approve or it must be withdrawn`;
-  return frozen;
 }
