@@ -84,9 +84,10 @@ for (const dir of workspaces) {
   const report = JSON.parse(readFileSync(reportOf(dir), 'utf8'));
   passed += report.numPassedTests;
   failed += report.numFailedTests;
-  // A file that fails to load has no failed test, but the suite failed all the same.
+  // A file that fails to load, or whose beforeAll throws, has no failed test (its tests are
+  // skipped), but the suite failed all the same.
   const brokenFiles = report.testResults.filter(
-    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
   );
   failed += brokenFiles.length;
   if (report.numFailedTests > 0 || brokenFiles.length > 0) reported.push(name);

@@ -87,6 +87,14 @@ test('dark theme', async ({ browser }) => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.goto(`${baseUrl()}/history`);
   await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  // The page follows the system's dark scheme: dark background, light text (styles.css).
+  const body = page.locator('body');
+  await expect(body).toHaveCSS('background-color', 'rgb(20, 21, 23)');
+  await expect(body).toHaveCSS('color', 'rgb(233, 236, 239)');
   await snap(page, 'history-dark');
+  // The toggle overrides the system: system → light.
+  await page.getByRole('button', { name: /^Theme: system/ }).click();
+  await expect(body).toHaveCSS('background-color', 'rgb(248, 249, 250)');
+  await expect(body).toHaveCSS('color', 'rgb(33, 37, 41)');
   await page.context().close();
 });

@@ -6,11 +6,15 @@ import { startServer } from './run.ts';
 // The demo entry: Aviary on the sandbox unless a real cluster is configured.
 const root = resolve(import.meta.dirname, '..', '..', '..');
 const base = readEnv();
+const externalPrometheus = base.AVIARY_SANDBOX_PROMETHEUS_URL ?? base.AVIARY_PROMETHEUS_URL;
 const sandbox = base.AVIARY_KUBECONFIG
   ? undefined
   : await startSandbox({
-      dir: join(root, '.aviary', 'sandbox'),
-      prometheus: base.AVIARY_PROMETHEUS_URL ? { url: base.AVIARY_PROMETHEUS_URL } : 'embedded',
+      dir: base.AVIARY_SANDBOX_DIR ? resolve(base.AVIARY_SANDBOX_DIR) : join(root, '.aviary', 'sandbox'),
+      port: base.AVIARY_SANDBOX_PORT,
+      rps: base.AVIARY_SANDBOX_RPS,
+      scrapeIntervalSeconds: base.AVIARY_SANDBOX_SCRAPE_INTERVAL,
+      prometheus: externalPrometheus ? { url: externalPrometheus } : 'embedded',
     });
 const env = sandbox
   ? readEnv({

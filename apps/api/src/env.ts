@@ -27,6 +27,12 @@ const Env = z.object({
   AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),
   /** Set by the dev entry when Aviary runs on the sandbox; the dashboard shows a banner. */
   AVIARY_SANDBOX: z.enum(['0', '1']).default('0'),
+  /** The sandbox `npm start` runs when no cluster is configured (the same settings as `pnpm sandbox`). */
+  AVIARY_SANDBOX_DIR: z.string().min(1).optional(),
+  AVIARY_SANDBOX_PORT: z.coerce.number().int().min(0).max(65_535).default(0),
+  AVIARY_SANDBOX_RPS: z.coerce.number().min(0).default(50),
+  AVIARY_SANDBOX_SCRAPE_INTERVAL: z.coerce.number().min(0.1).default(5),
+  AVIARY_SANDBOX_PROMETHEUS_URL: z.url().optional(),
   /** Dashboard sessions end after this long without a request, and after the maximum age in any case. */
   AVIARY_SESSION_IDLE_MINUTES: z.coerce
     .number()

@@ -94,13 +94,18 @@ describe('automatic rollback', () => {
     const r = await startRollout(stack, 'catalog', 'registry.local/shop/catalog:1.1.0', {
       steps: [50, 75, 100],
     });
-    // Long enough for the gate to decide; the guard must not roll back meanwhile.
-    const passed = await waitFor(
-      async () => ((await gateOf(r.id)).verdict === 'pass' ? true : undefined),
+    // Long enough for the gate to decide; the guard must not roll back meanwhile. A rollout that
+    // leaves progressing ends the wait at once, and the assertion below says how.
+    const outcome = await waitFor(
+      async () => {
+        const verdict = (await gateOf(r.id)).verdict;
+        const phase = (await stack.api('GET', `/api/v1/rollouts/${r.id}`)).body.phase;
+        return verdict === 'pass' || phase !== 'progressing' ? { verdict, phase } : undefined;
+      },
       90_000,
-      'the gate to pass',
+      'the gate to pass or the rollout to leave progressing',
     );
-    expect(passed).toBe(true);
+    expect(outcome).toEqual({ verdict: 'pass', phase: 'progressing' });
     const gate = await gateOf(r.id);
     const errors = gate.checks.find((c: Json) => c.name === 'error-rate');
     expect(errors.canaryCounts.total).toBeGreaterThan(0);

@@ -298,14 +298,17 @@ describe('bad input', () => {
   });
 
   it('answers 404 for an unknown rollout and an unknown target', async () => {
-    expect((await stack.api('GET', '/api/v1/rollouts/nope')).status).toBe(404);
+    const unknownRollout = await stack.api('GET', '/api/v1/rollouts/nope');
+    expect(unknownRollout.status).toBe(404);
+    expect(unknownRollout.body.error.code).toBe('rollout-not-found');
     const res = await stack.api('POST', '/api/v1/rollouts', {
       namespace: 'shop',
       service: 'inventory',
       image: 'registry.local/shop/inventory:1',
     });
-    expect(res.status).toBeGreaterThanOrEqual(404);
-    expect(res.status).toBeLessThan(500);
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('target-not-found');
+    expect(res.body.error.message).toMatch(/inventory/);
   });
 
   it('refuses a change without the admin token, and malformed JSON, with JSON errors', async () => {

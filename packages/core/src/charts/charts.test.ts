@@ -51,6 +51,67 @@ describe('downsample', () => {
   });
 });
 
+describe('downsample weighs shares and quantiles by requests', () => {
+  const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+  const sample = (
+    second: number,
+    requestRate: number | null,
+    errorRate: number | null,
+    p99: number | null,
+  ) => ({
+    ...point(at(second), errorRate),
+    requestRate,
+    p50: p99 === null ? null : p99 / 2,
+    p95: p99,
+    p99,
+  });
+
+  it.each([
+    {
+      name: 'a quiet second with many errors beside a busy one with few',
+      points: [sample(0, 100, 0.01, 100), sample(5, 1, 0.5, 2_000)],
+      requestRate: 50.5,
+      errorRate: (100 * 0.01 + 1 * 0.5) / 101,
+      p99: (100 * 100 + 1 * 2_000) / 101,
+    },
+    {
+      name: 'equal traffic: the plain mean',
+      points: [sample(0, 10, 0.1, 100), sample(5, 10, 0.3, 300)],
+      requestRate: 10,
+      errorRate: 0.2,
+      p99: 200,
+    },
+    {
+      name: 'a point without traffic adds nothing',
+      points: [sample(0, 20, 0.05, 80), sample(5, 0, null, null)],
+      requestRate: 10,
+      errorRate: 0.05,
+      p99: 80,
+    },
+    {
+      name: 'a point whose rate is unknown counts only when no point has one',
+      points: [sample(0, null, 0.2, 100), sample(5, null, 0.4, 300)],
+      requestRate: null,
+      errorRate: 0.3,
+      p99: 200,
+    },
+    {
+      name: 'a rate known for one point only: that point speaks for the bucket',
+      points: [sample(0, 4, 0.02, 90), sample(5, null, 0.9, 900)],
+      requestRate: 4,
+      errorRate: 0.02,
+      p99: 90,
+    },
+  ])('$name', ({ points, requestRate, errorRate, p99 }) => {
+    const [out] = downsample(points, Date.UTC(2026, 0, 1), 10);
+    expect(out!.requestRate).toBe(requestRate);
+    expect(out!.errorRate).toBeCloseTo(errorRate, 12);
+    expect(out!.p99).toBeCloseTo(p99, 9);
+    expect(out!.p95).toBeCloseTo(p99, 9);
+    expect(out!.p50).toBeCloseTo(p99 / 2, 9);
+  });
+});
+
 describe('weightSeries', () => {
   const event = (at: string, action: RolloutEvent['action'], toWeight: number | null): RolloutEvent => ({
     id: 0,

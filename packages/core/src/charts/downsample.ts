@@ -15,13 +15,17 @@ export function chooseStep(
   return Math.max(requested ?? minimum, minimum, floor, 1);
 }
 
-const numericFields = ['requestRate', 'errorRate', 'p50', 'p95', 'p99'] as const;
+/** Shares and quantiles of requests: a point stands for as many requests as its rate says. */
+const perRequestFields = ['errorRate', 'p50', 'p95', 'p99'] as const;
+
+const known = (v: number | null | undefined): v is number =>
+  v !== null && v !== undefined && Number.isFinite(v);
 
 function mean(values: (number | null)[]): number | null {
   let sum = 0;
   let n = 0;
   for (const v of values) {
-    if (v === null || !Number.isFinite(v)) continue;
+    if (!known(v)) continue;
     sum += v;
     n++;
   }
@@ -29,9 +33,33 @@ function mean(values: (number | null)[]): number | null {
 }
 
 /**
- * Average one arm's points into buckets of `stepSeconds`, aligned to `fromMs`; a bucket's point
- * sits at the bucket's start. Buckets without data are left out (the chart shows a gap), and
- * a missing value stays missing: averaging never turns "no data" into 0.
+ * The mean of `value` over the requests behind the points: samples are evenly spaced, so a
+ * point's request rate is its share of the bucket's requests. A quiet second with a 50% error
+ * share must not weigh as much as a busy one with 1%. (A request-weighted quantile is the best
+ * estimate without the histograms; it is exact for shares.) Points whose rate is unknown count
+ * only when no point in the bucket has one.
+ */
+function perRequestMean(
+  group: readonly MetricPoint[],
+  value: (p: MetricPoint) => number | null,
+): number | null {
+  let sum = 0;
+  let requests = 0;
+  for (const p of group) {
+    const v = value(p);
+    if (!known(v) || !known(p.requestRate) || p.requestRate <= 0) continue;
+    sum += v * p.requestRate;
+    requests += p.requestRate;
+  }
+  return requests > 0 ? sum / requests : mean(group.map(value));
+}
+
+/**
+ * Thin one arm's points into buckets of `stepSeconds`, aligned to `fromMs`; a bucket's point
+ * sits at the bucket's start. The request rate is averaged over time; error shares and latency
+ * quantiles over requests. Business shares are averaged over time, since a point carries no
+ * count of their attempts. Buckets without data are left out (the chart shows a gap), and a
+ * missing value stays missing: thinning never turns "no data" into 0.
  */
 export function downsample(
   points: readonly MetricPoint[],
@@ -57,14 +85,14 @@ export function downsample(
       const point: MetricPoint = {
         at: new Date(fromMs + key * stepMs).toISOString(),
         arm: first.arm,
-        requestRate: null,
+        requestRate: mean(group.map((p) => p.requestRate)),
         errorRate: null,
         p50: null,
         p95: null,
         p99: null,
         business,
       };
-      for (const field of numericFields) point[field] = mean(group.map((p) => p[field]));
+      for (const field of perRequestFields) point[field] = perRequestMean(group, (p) => p[field]);
       return point;
     });
 }

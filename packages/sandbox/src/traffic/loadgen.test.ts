@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { seededRandom } from '../workloads/catalogue.ts';
 import { startTraffic } from './loadgen.ts';
 
@@ -14,6 +14,7 @@ interface Seen {
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
+  vi.useRealTimers();
 });
 
 /** A stand-in mesh proxy: gives each new visitor a session cookie and records what arrives. */
@@ -40,9 +41,35 @@ async function shop(): Promise<{ address: string; seen: Seen[] }> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The generator's clock (its ticks and `performance.now()`) moves only when `advance` says, so
+ * counts follow its schedule, not how busy the machine is. Timeouts stay real: the requests are.
+ */
+function handClock() {
+  vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'performance'] });
+  return {
+    /** Moves `ms` on, a tick at a time, and lets each tick's requests be answered before the next. */
+    async advance(ms: number, answered: () => boolean): Promise<void> {
+      for (let t = 0; t < ms; t += 10) {
+        vi.advanceTimersByTime(10);
+        const deadline = Date.now() + 10_000;
+        while (!answered()) {
+          if (Date.now() > deadline) throw new Error('the stand-in shop stopped answering');
+          await sleep(1);
+        }
+      }
+    },
+  };
+}
+
+const allAnswered =
+  (traffic: { stats(): Record<string, { sent: number; ok: number; failed: number }> }) => () =>
+    Object.values(traffic.stats()).every((s) => s.ok + s.failed === s.sent);
+
 describe('load generator', () => {
   it('sends a steady rate as cookie-keeping sessions, some ending in a checkout', async () => {
     const { address, seen } = await shop();
+    const clock = handClock();
     const traffic = startTraffic({
       mesh: { addressOf: (ns, svc) => (ns === 'shop' && svc === 'checkout' ? address : undefined) },
       services: [{ namespace: 'shop', service: 'checkout', rps: 200 }],
@@ -50,14 +77,12 @@ describe('load generator', () => {
       random: seededRandom(3),
     });
     cleanups.push(() => traffic.stop());
-    await sleep(1000);
-    const n = seen.length;
-    expect(n).toBeGreaterThan(170);
-    expect(n).toBeLessThan(215);
+    await clock.advance(1000, allAnswered(traffic));
+    expect(seen).toHaveLength(200);
     const stats = traffic.stats()['shop/checkout']!;
-    expect(stats.sent).toBeGreaterThanOrEqual(n);
+    expect(stats.sent).toBe(200);
     expect(stats.failed).toBeGreaterThan(0);
-    expect(stats.ok + stats.failed).toBeLessThanOrEqual(stats.sent);
+    expect(stats.ok + stats.failed).toBe(stats.sent);
     expect(seen.every((s) => s.source === 'loadgen')).toBe(true);
 
     // Each session: one request without the cookie, then its later ones carry it.
@@ -75,6 +100,7 @@ describe('load generator', () => {
 
   it('spreads requests evenly over time', async () => {
     const { address, seen } = await shop();
+    const clock = handClock();
     const stamps: number[] = [];
     const traffic = startTraffic({
       mesh: {
@@ -86,39 +112,35 @@ describe('load generator', () => {
       services: [{ namespace: 'shop', service: 'checkout', rps: 100 }],
     });
     cleanups.push(() => traffic.stop());
-    await sleep(1000);
-    expect(seen.length).toBeGreaterThan(80);
+    await clock.advance(1000, allAnswered(traffic));
+    expect(seen).toHaveLength(100);
     const t0 = stamps[0]!;
     const windows = Array.from(
-      { length: 9 },
+      { length: 10 },
       (_, i) => stamps.filter((t) => t >= t0 + i * 100 && t < t0 + (i + 1) * 100).length,
     );
-    for (const w of windows) {
-      expect(w).toBeGreaterThanOrEqual(6);
-      expect(w).toBeLessThanOrEqual(14);
-    }
+    expect(windows).toEqual(Array(10).fill(10));
   });
 
   it('setRate changes the rate at once; 0 stops a service; stop() ends everything', async () => {
     const { address, seen } = await shop();
+    const clock = handClock();
     const traffic = startTraffic({
       mesh: { addressOf: () => address },
       services: [{ namespace: 'shop', service: 'checkout', rps: 20 }],
     });
     cleanups.push(() => traffic.stop());
     traffic.setRate('shop', 'checkout', 300);
-    await sleep(500);
-    expect(seen.length).toBeGreaterThan(120);
+    await clock.advance(500, allAnswered(traffic));
+    expect(seen).toHaveLength(150);
     traffic.setRate('shop', 'checkout', 0);
-    await sleep(50);
-    const after = seen.length;
-    await sleep(200);
-    expect(seen.length).toBe(after);
+    await clock.advance(200, allAnswered(traffic));
+    expect(seen).toHaveLength(150);
     traffic.setRate('shop', 'checkout', 100);
     await traffic.stop();
-    const stopped = seen.length;
-    await sleep(100);
-    expect(seen.length).toBe(stopped);
+    vi.advanceTimersByTime(100);
+    await sleep(50);
+    expect(seen).toHaveLength(150);
   });
 
   it('only targets loopback addresses the mesh gives it', async () => {
