@@ -25,6 +25,10 @@ const faults = () => `${stack.sandbox.endpoints.apiServer}/_sandbox/faults`;
 const inject = async (rule: Json) =>
   (await fetch(faults(), { method: 'POST', body: JSON.stringify(rule) })).json();
 const clearFaults = () => fetch(faults(), { method: 'DELETE' });
+const auditOf = async (action: string, id: string) =>
+  ((await stack.api('GET', `/api/v1/audit?action=${action}`)).body.items as Json[]).filter(
+    (a) => a.subject === `rollout/${id}`,
+  );
 
 /** Every weight change in history starts where the previous one ended. */
 function assertChained(history: Json[]) {
@@ -90,6 +94,15 @@ describe('faults and races', () => {
     expect(history.map((e) => e.action)).toEqual(['created', 'canary-ready', 'step', 'operation-failed']);
     expect(history.at(-1).details).toMatchObject({ attempted: 'step', toWeight: 5 });
     expect(await clusterWeights(stack, 'catalog')).toEqual({ stable: 99, canary: 1 });
+    // The failure is in the audit trail too, written with its event, in the requester's name.
+    expect(await auditOf('operation-failed', r.id)).toMatchObject([
+      {
+        actor: 'admin',
+        role: 'admin',
+        at: history.at(-1).at,
+        after: { weight: 1, attempted: 'step', stage: 'action', traffic: { stable: 99, canary: 1 } },
+      },
+    ]);
 
     // Once the cluster answers again the same step goes through.
     expect(
@@ -150,6 +163,13 @@ describe('faults and races', () => {
       toWeight: 40,
       details: { actual: { stable: 60, canary: 40 } },
     });
+    expect(await auditOf('drift-detected', rollout.id)).toMatchObject([
+      {
+        actor: 'cluster',
+        before: { weight: 20 },
+        after: { weight: 40, traffic: { stable: 60, canary: 40 } },
+      },
+    ]);
     // Aviary did not overwrite it.
     expect(await clusterWeights(stack, 'payments')).toEqual({ stable: 60, canary: 40 });
     await act(rollout.id, { type: 'rollback', reason: 'cleanup' });

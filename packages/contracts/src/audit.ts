@@ -17,6 +17,8 @@ export const auditActions = [
   'approval-requested',
   'approval-approved',
   'approval-withdrawn',
+  'operation-failed',
+  'drift-detected',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -126,8 +126,11 @@ export interface HistoryStore {
   listPending(): StoredRollout[];
   list(filter: RolloutFilter, limit: number, cursor?: string): Page<StoredRollout>;
   events(rolloutId: string, limit: number, afterId?: number): RolloutEvent[];
-  /** Insert a rollout with its first events; throws DomainError `active-rollout-exists` when the target has one. */
-  create(rollout: StoredRollout, events: NewEvent[]): Written;
+  /**
+   * Insert a rollout with its first events (and `audit`, in the same transaction); throws
+   * DomainError `active-rollout-exists` when the target has one.
+   */
+  create(rollout: StoredRollout, events: NewEvent[], audit?: NewAuditRecord): Written;
   /**
    * Compare-and-set on `version`: apply `changes`, bump the version and append `events` (and
    * `audit`, in the same transaction), or return null (and write nothing) when the stored

@@ -48,11 +48,12 @@ export class MemoryHistory implements HistoryStore {
   events(rolloutId: string) {
     return this.log.filter((e) => e.rolloutId === rolloutId);
   }
-  create(rollout: StoredRollout, events: NewEvent[]): Written {
+  create(rollout: StoredRollout, events: NewEvent[], audit?: NewAuditRecord): Written {
     if (this.findActive(rollout.target.namespace, rollout.target.service)) {
       throw new DomainError('active-rollout-exists', 'exists');
     }
     this.rollouts.set(rollout.id, structuredClone(rollout));
+    if (audit) this.audit.push(structuredClone(audit));
     return { rollout: structuredClone(rollout), events: this.append(rollout.id, events) };
   }
   update(

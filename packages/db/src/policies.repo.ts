@@ -7,7 +7,8 @@ import { Statement } from './statement.ts';
 export interface StoredPolicy {
   namespace: string;
   service: string;
-  policy: TargetPolicy;
+  /** As saved: a policy saved before the promotion threshold existed has none (the default applies). */
+  policy: Omit<TargetPolicy, 'promotionThreshold'> & Partial<Pick<TargetPolicy, 'promotionThreshold'>>;
   updatedAt: string;
   updatedBy: string;
 }

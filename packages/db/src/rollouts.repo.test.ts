@@ -188,6 +188,17 @@ describe('update (compare-and-set on version)', () => {
     expect(store.events(r.id, 10)).toEqual([]);
     expect(auditTrail()).toEqual([]);
   });
+
+  it('writes a start’s audit record with the rollout, and none when the target already has one', () => {
+    const started = audited({ action: 'rollout-started', before: null });
+    const r = aRollout();
+    store.create(r, [anEvent()], started);
+    expect(auditTrail()).toEqual([{ id: expect.any(Number), ...started }]);
+    expect(() => store.create(aRollout({ id: 'r-2' }), [anEvent()], audited({ actor: 'second' }))).toThrow(
+      DomainError,
+    );
+    expect(auditTrail()).toHaveLength(1);
+  });
 });
 
 describe('update: unspecified fields and JSON columns', () => {

@@ -189,7 +189,7 @@ export class SqliteHistoryStore implements HistoryStore {
       .map(toEvent);
   }
 
-  create(rollout: StoredRollout, newEvents: NewEvent[]): Written {
+  create(rollout: StoredRollout, newEvents: NewEvent[], audit?: NewAuditRecord): Written {
     return this.immediate(() => {
       let row: RolloutRow;
       try {
@@ -198,7 +198,9 @@ export class SqliteHistoryStore implements HistoryStore {
         if (isActiveTargetConflict(err)) throw this.activeRolloutExists(rollout);
         throw err;
       }
-      return { rollout: toRollout(row), events: this.appendEvents(rollout.id, newEvents) };
+      const written = { rollout: toRollout(row), events: this.appendEvents(rollout.id, newEvents) };
+      if (audit) this.audit.append(audit);
+      return written;
     });
   }
 

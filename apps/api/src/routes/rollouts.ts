@@ -14,7 +14,7 @@ import {
   defaultSteps,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, auditedState, toContract } from '@aviary/core';
+import { type HistoryStore, type RolloutEngine, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
@@ -55,12 +55,9 @@ export const rolloutRoutes =
         const { namespace, service, steps = [...defaultSteps] } = request.body;
         // A start passes the same guardrails as an action: freeze windows and the two-person rule.
         guardrails.admitStart(namespace, service, steps);
-        const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor);
-        request.audit({
-          action: 'rollout-started',
-          subject: `rollout/${rollout.id}`,
-          after: { ...auditedState(rollout), target: rollout.target },
-          reason: request.body.reason ?? null,
+        // Its audit record is written with the rollout and its first event, in one transaction.
+        const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor, {
+          audit: request.auditContext({}),
         });
         return reply
           .status(201)

@@ -7,7 +7,7 @@ import type {
   StoredRollout,
   TrafficSplit,
 } from '../ports.ts';
-import { actionAudit, newEvent } from './events.ts';
+import { actionAudit, auditedState, newEvent } from './events.ts';
 
 /** One write of the history store: the rollout's changes, the events that explain them, the audit. */
 export interface HistoryWrite {
@@ -85,8 +85,29 @@ export function operationFailed(
 ): HistoryWrite {
   const weight = op.recorded ? r.weight : (actual?.canary ?? r.weight);
   const phase = op.recorded ? r.phase : op.type === 'promote' ? 'progressing' : op.fromPhase;
+  const changes = { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: at };
+  const failure = {
+    attempted: op.action,
+    stage: op.recorded ? 'cleanup' : 'action',
+    toWeight: op.toWeight,
+    error: error.message,
+    traffic: actual ?? 'unknown',
+  };
   return {
-    changes: { operation: null, phase, weight, stepIndex: stepIndexFor(r.steps, weight), updatedAt: at },
+    changes,
+    // A failure changes state too (e.g. a promotion that moved stable's image, then timed out):
+    // audited in the same write as its event, in the name of whoever started the operation.
+    audit: {
+      at,
+      actor: op.audit?.actor ?? op.actor,
+      role: op.audit?.role ?? null,
+      sourceAddress: op.audit?.sourceAddress ?? null,
+      action: 'operation-failed',
+      subject: `rollout/${r.id}`,
+      before: auditedState(r),
+      after: { ...auditedState({ ...r, ...changes, version: r.version + 1 }), ...failure },
+      reason: op.reason,
+    },
     events: [
       newEvent(at, {
         actor: op.actor,
@@ -94,13 +115,7 @@ export function operationFailed(
         from: r,
         to: { ...r, weight, phase },
         reason: op.reason,
-        details: {
-          attempted: op.action,
-          stage: op.recorded ? 'cleanup' : 'action',
-          toWeight: op.toWeight,
-          error: error.message,
-          traffic: actual ?? 'unknown',
-        },
+        details: failure,
       }),
     ],
   };

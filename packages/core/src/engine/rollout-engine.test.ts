@@ -313,13 +313,88 @@ describe('RolloutEngine audit', () => {
     stall.resolve();
   });
 
-  it('writes no audit record for an action the cluster refused', async () => {
+  it('audits a failed operation in the same write as its event, as whoever asked, with where traffic is', async () => {
     const r = await started();
     cluster.failNext.setWeights = new Error('API server unavailable');
     await expect(
       engine.act(r.id, { type: 'set-weight', weight: 0 }, 'alice', { audit: { ...by, context: {} } }),
     ).rejects.toMatchObject({ code: 'cluster-unavailable' });
-    expect(history.audit).toEqual([]);
+    expect(history.audit).toEqual([
+      {
+        at: history.log.at(-1)!.at,
+        ...by,
+        action: 'operation-failed',
+        subject: `rollout/${r.id}`,
+        before: expect.objectContaining({ phase: 'progressing', weight: 1, operation: 'set-weight' }),
+        after: expect.objectContaining({
+          phase: 'progressing',
+          weight: 1,
+          operation: null,
+          attempted: 'set-weight',
+          stage: 'action',
+          error: 'API server unavailable',
+          traffic: { stable: 99, canary: 1 },
+        }),
+        reason: null,
+      },
+    ]);
+    expect(history.log.at(-1)!.action).toBe('operation-failed');
+  });
+
+  it('audits a failure after the action took effect (cleanup), and one of the guard with no request', async () => {
+    const r = await started();
+    cluster.failNext.scaleCanary = new Error('API server unavailable');
+    await engine.act(r.id, { type: 'rollback', reason: 'bad' }, 'aviary');
+    await engine.idle();
+    expect(history.audit).toMatchObject([
+      {
+        actor: 'aviary',
+        role: null,
+        sourceAddress: null,
+        action: 'operation-failed',
+        after: { phase: 'rolled-back', stage: 'cleanup', attempted: 'rollback' },
+        reason: 'bad',
+      },
+    ]);
+  });
+
+  it('audits drift: a weight changed outside Aviary, as the cluster', async () => {
+    const r = await started();
+    engine.observe(r.target, { stable: 60, canary: 40 });
+    expect(history.audit).toMatchObject([
+      {
+        actor: 'cluster',
+        action: 'drift-detected',
+        subject: `rollout/${r.id}`,
+        before: { weight: 1 },
+        after: { weight: 40, traffic: { stable: 60, canary: 40 } },
+      },
+    ]);
+    expect(history.audit[0]!.at).toBe(history.log.at(-1)!.at);
+  });
+
+  it('audits a start with the rollout and its first event', async () => {
+    const r = await engine.start(
+      {
+        namespace: 'shop',
+        service: 'checkout',
+        image: 'registry.local/shop/checkout:1.1.0',
+        router: 'istio',
+      },
+      'alice',
+      { audit: { ...by, actor: 'alice', context: {} } },
+    );
+    expect(history.audit).toMatchObject([
+      {
+        actor: 'alice',
+        action: 'rollout-started',
+        subject: `rollout/${r.id}`,
+        before: null,
+        after: { phase: 'starting', canaryImage: 'registry.local/shop/checkout:1.1.0', target: r.target },
+      },
+    ]);
+    expect(history.audit[0]!.at).toBe(history.events(r.id)[0]!.at);
+    await engine.idle();
   });
 });
 

@@ -90,6 +90,7 @@ export class RolloutEngine {
   async start(
     req: StartRolloutRequest & { router: TargetRef['router'] },
     actor: string,
+    opts: { audit?: AuditContext } = {},
   ): Promise<StoredRollout> {
     const target: TargetRef = { namespace: req.namespace, service: req.service, router: req.router };
     const steps = req.steps ?? [...defaultSteps];
@@ -141,15 +142,30 @@ export class RolloutEngine {
       createdAt: now,
       updatedAt: now,
     };
-    const created = this.deps.history.create(rollout, [
-      newEvent(this.now(), {
-        actor,
-        action: 'created',
-        to: rollout,
+    const audit = opts.audit;
+    const created = this.deps.history.create(
+      rollout,
+      [
+        newEvent(now, {
+          actor,
+          action: 'created',
+          to: rollout,
+          reason: req.reason ?? null,
+          details: { image: req.image, steps },
+        }),
+      ],
+      audit && {
+        at: now,
+        actor: audit.actor,
+        role: audit.role,
+        sourceAddress: audit.sourceAddress,
+        action: 'rollout-started',
+        subject: `rollout/${rollout.id}`,
+        before: null,
+        after: { ...auditedState(rollout), target, ...audit.context },
         reason: req.reason ?? null,
-        details: { image: req.image, steps },
-      }),
-    ]);
+      },
+    );
     this.deps.onWrite?.(created);
     void this.launch(created.rollout, op);
     return created.rollout;
@@ -251,15 +267,33 @@ export class RolloutEngine {
     const r = this.deps.history.findActive(target.namespace, target.service);
     if (!r || r.operation || r.phase === 'starting' || r.weight === weights.canary) return;
     const at = this.now();
+    const changes = {
+      weight: weights.canary,
+      stepIndex: stepIndexFor(r.steps, weights.canary),
+      updatedAt: at,
+    };
+    const reason = `the ${target.service} router was changed outside Aviary`;
     this.write(r, {
-      changes: { weight: weights.canary, stepIndex: stepIndexFor(r.steps, weights.canary), updatedAt: at },
+      changes,
+      // Audited as the cluster's doing, with the split Aviary expected and the one it found.
+      audit: {
+        at,
+        actor: 'cluster',
+        role: null,
+        sourceAddress: null,
+        action: 'drift-detected',
+        subject: `rollout/${r.id}`,
+        before: auditedState(r),
+        after: { ...auditedState({ ...r, ...changes, version: r.version + 1 }), traffic: weights },
+        reason,
+      },
       events: [
         newEvent(at, {
           actor: 'cluster',
           action: 'drift-detected',
           from: r,
           to: { ...r, weight: weights.canary },
-          reason: `the ${target.service} router was changed outside Aviary`,
+          reason,
           details: { expected: { stable: 100 - r.weight, canary: r.weight }, actual: weights },
         }),
       ],

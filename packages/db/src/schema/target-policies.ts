@@ -7,7 +7,9 @@ export const targetPolicies = sqliteTable(
   {
     namespace: text('namespace').notNull(),
     service: text('service').notNull(),
-    policy: text('policy', { mode: 'json' }).$type<TargetPolicy>().notNull(),
+    policy: text('policy', { mode: 'json' })
+      .$type<Omit<TargetPolicy, 'promotionThreshold'> & Partial<Pick<TargetPolicy, 'promotionThreshold'>>>()
+      .notNull(),
     updatedAt: text('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
   },
