@@ -46,6 +46,8 @@ export interface AppDeps {
   router: TrafficRouter;
   gateIntervalSeconds: number;
   info: ServerInfo;
+  /** When set, `/metrics` answers only requests bearing it. */
+  metricsToken?: string;
   /** The built dashboard to serve at `/`, if there is one. */
   webRoot?: string;
 }
@@ -77,7 +79,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   app.get(paths.openapi, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
   registerIdempotency(app, deps.idempotency);
-  registerMetrics(app, deps.history);
+  registerMetrics(app, deps.history, deps.metricsToken);
   await app.register(healthRoutes(deps.readiness, deps.info));
   await app.register(targetRoutes(deps));
   await app.register(rolloutRoutes(deps));

@@ -22,6 +22,8 @@ const Env = z.object({
   /** Where the guard's leader-election Lease lives. */
   AVIARY_LEASE_NAMESPACE: z.string().default('default'),
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
+  /** When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is public like most exporters. */
+  AVIARY_METRICS_TOKEN: z.string().min(32, 'AVIARY_METRICS_TOKEN must be at least 32 characters').optional(),
   AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The built dashboard served at `/` (apps/web/dist by default, when it exists). */
   AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),

@@ -202,16 +202,17 @@ export async function startServer(env: Env): Promise<RunningServer> {
         prometheus: Boolean(prom),
       },
       webRoot: env.AVIARY_WEB_ROOT,
+      metricsToken: env.AVIARY_METRICS_TOKEN,
       discover: () => discoverTargets(kube.apps, kube.custom, env.AVIARY_ISTIO_API_VERSION),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },
         { name: 'cluster', check: async () => void (await kube.version.getCode()) },
         {
           name: 'prometheus',
+          // The client sends `user:pass@` as basic auth, and gives up after its timeout.
           check: async () => {
-            if (!prometheus) throw new Error('AVIARY_PROMETHEUS_URL is not set');
-            const res = await fetch(`${prometheus}/-/ready`);
-            if (!res.ok) throw new Error(`${prometheus} answered ${res.status}`);
+            if (!prom) throw new Error('AVIARY_PROMETHEUS_URL is not set');
+            if (!(await prom.ready())) throw new Error(`${prometheus} is not ready or not reachable`);
           },
         },
       ],

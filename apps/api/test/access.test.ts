@@ -257,7 +257,7 @@ describe('audit', () => {
     const csv = await call(stack, 'GET', '/api/v1/audit?format=csv&action=user-created', { headers: admin });
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(String(csv.body).split('\r\n')[0]).toBe(
-      'id,at,actor,role,sourceAddress,action,subject,before,after,reason',
+      '"id","at","actor","role","sourceAddress","action","subject","before","after","reason"',
     );
     expect(String(csv.body)).toContain('user/bob');
   });

@@ -3,10 +3,19 @@ import { admin, call } from './access-harness.ts';
 import { type Stack, startStack } from './harness.ts';
 
 const proxy = '10.9.8.7';
+const prometheusPassword = 'prom-password-never-shown';
+const metricsToken = 'metrics-token-0123456789-0123456789';
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack({ env: { AVIARY_TRUSTED_PROXIES: proxy } });
+  stack = await startStack({
+    env: {
+      AVIARY_TRUSTED_PROXIES: proxy,
+      // Nothing listens on port 9: the Prometheus check fails, with credentials in its URL.
+      AVIARY_PROMETHEUS_URL: `http://aviary:${prometheusPassword}@127.0.0.1:9/`,
+      AVIARY_METRICS_TOKEN: metricsToken,
+    },
+  });
 }, 60_000);
 afterAll(async () => stack?.stop());
 
@@ -42,5 +51,32 @@ describe('security headers', () => {
       remoteAddress: '192.0.2.1',
     });
     expect(spoofed.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('public probes', () => {
+  it('/readyz names the unhealthy check and nothing more: no URL, no password', async () => {
+    const res = await call(stack, 'GET', '/readyz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'not-ready',
+      checks: { database: { ok: true }, cluster: { ok: true }, prometheus: { ok: false } },
+    });
+    expect(JSON.stringify(res.body)).not.toContain(prometheusPassword);
+  });
+
+  it('/metrics answers only with AVIARY_METRICS_TOKEN when it is set', async () => {
+    const none = await call(stack, 'GET', '/metrics');
+    expect(none.status).toBe(401);
+    expect(none.body.error.message).toMatch(/AVIARY_METRICS_TOKEN/);
+    const wrong = await call(stack, 'GET', '/metrics', { headers: { authorization: 'Bearer nope' } });
+    expect(wrong.status).toBe(401);
+    const adminToken = await call(stack, 'GET', '/metrics', { headers: admin });
+    expect(adminToken.status).toBe(401);
+    const right = await call(stack, 'GET', '/metrics', {
+      headers: { authorization: `Bearer ${metricsToken}` },
+    });
+    expect(right.status).toBe(200);
+    expect(String(right.body)).toMatch(/aviary_http_requests_total/);
   });
 });

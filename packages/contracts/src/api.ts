@@ -66,7 +66,8 @@ export const RolloutIdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const Readiness = z.object({
   status: z.enum(['ready', 'not-ready']),
-  checks: z.record(z.string(), z.object({ ok: z.boolean(), message: z.string().optional() })),
+  // Only whether each check passed: /readyz is public, so why one failed goes to the log.
+  checks: z.record(z.string(), z.object({ ok: z.boolean() })),
 });
 
 /** Server-Sent Events on /api/v1/stream. */

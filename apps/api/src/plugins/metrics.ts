@@ -1,13 +1,14 @@
 import { finalPhases, rolloutPhases } from '@aviary/contracts';
-import type { HistoryStore } from '@aviary/core';
+import { DomainError, type HistoryStore } from '@aviary/core';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { safeEqual } from '../auth/secrets.ts';
 
 /**
  * `/metrics`: Aviary's own request metrics and, per target with a rollout, the canary weight and
  * the rollout phase — so the weight can be graphed next to error rates in any Prometheus.
  */
-export function registerMetrics(app: FastifyInstance, history: HistoryStore): Registry {
+export function registerMetrics(app: FastifyInstance, history: HistoryStore, token?: string): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'aviary_process_' });
   const requests = new Counter({
@@ -59,9 +60,18 @@ export function registerMetrics(app: FastifyInstance, history: HistoryStore): Re
     requests.inc({ method: request.method, route, status: String(reply.statusCode) });
     duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
-  // Public like most exporters: Prometheus scrapes it without credentials.
-  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  // Public like most exporters unless AVIARY_METRICS_TOKEN is set: then Prometheus sends it as
+  // its scrape config's bearer token (target names and rollout ids are not for everyone).
+  app.get('/metrics', { config: { role: 'public' }, schema: { hide: true } }, async (request, reply) => {
+    if (token) {
+      const sent = request.headers.authorization;
+      if (!sent || !safeEqual(sent, `Bearer ${token}`))
+        throw new DomainError(
+          'unauthorized',
+          'send Authorization: Bearer <AVIARY_METRICS_TOKEN> (authorization.credentials in a Prometheus scrape config)',
+        );
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
   return registry;
 }

@@ -15,16 +15,22 @@ const columns = [
   'reason',
 ] as const;
 
-/** One CSV cell; a leading = + - @ is defused so a spreadsheet does not run it as a formula. */
-function cell(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+/**
+ * One CSV cell, always quoted. A spreadsheet runs a cell that starts with = + - @ (or a tab or
+ * CR before one) as a formula, and some split a cell again on `;`, `,`, tabs or new lines when
+ * importing, so a ' goes before any such character at the start or after any separator.
+ */
+export function csvCell(value: unknown): string {
+  const text =
+    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  const defused = text.replace(/(?<=^|[,;\t\r\n|])(?=[=+\-@\t\r])/g, "'");
+  return `"${defused.replaceAll('"', '""')}"`;
 }
 
 export const toCsv = (items: AuditRecord[]): string =>
-  [columns.join(','), ...items.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  [columns.map(csvCell).join(','), ...items.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join(
+    '\r\n',
+  ) + '\r\n';
 
 export const auditRoutes =
   (access: Access): FastifyPluginAsyncZod =>

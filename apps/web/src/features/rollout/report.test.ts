@@ -67,6 +67,38 @@ describe('toMarkdownReport', () => {
   });
 });
 
+describe('toMarkdownReport with hostile input', () => {
+  const hostile =
+    '[click](javascript:alert(1)) <img src=x onerror=alert(1)> **loud** `code` ~~gone~~ | cell\n# heading';
+  const md = toMarkdownReport({
+    rollout: rolloutFixture({
+      reason: hostile,
+      createdBy: 'eve_<b>',
+      canaryImage: 'registry.local/x:1.1.0<script>',
+    }),
+    events: [eventFixture({ actor: '*mallory*', reason: hostile })],
+  });
+
+  it('escapes what people typed: no link, no HTML, no emphasis, no new line or table cell', () => {
+    expect(md).not.toContain('[click]');
+    expect(md).not.toMatch(/(?<!\\)<(img|script|b)/);
+    expect(md).not.toMatch(/(?<!\\)\*\*loud/);
+    expect(md).not.toMatch(/^# heading/m);
+    expect(md).toContain(
+      '\\[click\\](javascript:alert(1)) \\<img src=x onerror=alert(1)\\> \\*\\*loud\\*\\* \\`code\\` \\~\\~gone\\~\\~ \\| cell # heading',
+    );
+    expect(md).toContain('by eve\\_\\<b\\>');
+    expect(md).toContain('registry.local/x:1.1.0\\<script\\>');
+    expect(md).toContain('| \\*mallory\\* |');
+  });
+
+  it('keeps the timeline one row per event, whatever the reason holds', () => {
+    const rows = md.split('\n').filter((l) => l.startsWith('| 20'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.split(/(?<!\\)\|/)).toHaveLength(9);
+  });
+});
+
 describe('exports', () => {
   it('JSON round-trips and the file names say what they are', () => {
     const rollout = rolloutFixture();

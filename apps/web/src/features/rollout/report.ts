@@ -9,7 +9,14 @@ export interface ReportInput {
   metrics?: MetricsResponse | undefined;
 }
 
-const cell = (s: string | null | undefined) => (s ?? '').replaceAll('|', '\\|').replaceAll('\n', ' ');
+/**
+ * What people typed (reasons, names, images, metric names) as inert Markdown text: one line, and
+ * every character that could start a link, an image, HTML, emphasis, code or a table cell
+ * backslash-escaped, so a pasted report shows the text and runs nothing.
+ */
+export const text = (s: string | null | undefined): string =>
+  (s ?? '').replace(/\r\n|\r|\n/g, ' ').replace(/[\\`*_[\]<>|~]/g, '\\$&');
+const cell = text;
 
 function mean(points: readonly MetricPoint[], pick: (p: MetricPoint) => number | null): number | null {
   const values = points.map(pick).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -24,7 +31,8 @@ function numbers(metrics: MetricsResponse): string[] {
     ['latency p99', (p) => p.p99, formatMs],
   ];
   const business = new Set(metrics.canary.flatMap((p) => Object.keys(p.business)));
-  for (const name of business) rows.push([name, (p) => p.business[name] ?? null, (v) => formatPercent(v)]);
+  for (const name of business)
+    rows.push([text(name), (p) => p.business[name] ?? null, (v) => formatPercent(v)]);
   return [
     '| metric (mean over the rollout) | canary | stable |',
     '|---|---|---|',
@@ -46,9 +54,9 @@ export function toMarkdownReport({ rollout, events, gate, metrics }: ReportInput
     '',
     `- **Rollout**: ${rollout.id}`,
     `- **Outcome**: ${rollout.phase} (canary weight ${rollout.weight}%)`,
-    `- **Images**: ${rollout.stableImage} → ${rollout.canaryImage}`,
+    `- **Images**: ${text(rollout.stableImage)} → ${text(rollout.canaryImage)}`,
     `- **Plan**: ${rollout.steps.map((s) => `${s}%`).join(', ')}`,
-    `- **Started**: ${rollout.createdAt} by ${rollout.createdBy}${rollout.reason ? ` — "${rollout.reason}"` : ''}`,
+    `- **Started**: ${rollout.createdAt} by ${text(rollout.createdBy)}${rollout.reason ? ` — "${text(rollout.reason)}"` : ''}`,
     `- **Last change**: ${rollout.updatedAt} (${formatDuration(duration)} after start)`,
     '',
     '## Timeline',
@@ -74,20 +82,20 @@ export function toMarkdownReport({ rollout, events, gate, metrics }: ReportInput
       const ev = gateEvidence(e);
       if (!ev) continue;
       lines.push(
-        `### ${e.at} — ${e.action} by ${e.actor}${ev.overridden ? ' (gate overridden)' : ''}`,
+        `### ${e.at} — ${e.action} by ${text(e.actor)}${ev.overridden ? ' (gate overridden)' : ''}`,
         '',
         `Gate: **${ev.verdict}** — ${cell(ev.summary)}`,
         '',
       );
       for (const c of ev.checks) {
-        lines.push(`- ${c.name} (${c.verdict}): ${c.explanation}`);
+        lines.push(`- ${text(c.name)} (${c.verdict}): ${text(c.explanation)}`);
       }
       lines.push('');
     }
   }
   if (gate?.checks.length) {
-    lines.push('## Gate now', '', `**${gate.verdict}** — ${gate.summary}`, '');
-    for (const c of gate.checks) lines.push(`- ${c.name} (${c.verdict}): ${c.explanation}`);
+    lines.push('## Gate now', '', `**${gate.verdict}** — ${text(gate.summary)}`, '');
+    for (const c of gate.checks) lines.push(`- ${text(c.name)} (${c.verdict}): ${text(c.explanation)}`);
     lines.push('');
   }
   if (metrics) lines.push('## Numbers', '', ...numbers(metrics), '');
