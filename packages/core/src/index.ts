@@ -12,6 +12,14 @@ export {
   type GateInput,
   type RawRatio,
 } from './gates/evaluate-gate.ts';
+export { ceilingBreached } from './gates/proportion-check.ts';
+export {
+  mixtureAlternatives,
+  mixtureLogLr,
+  mixtureLowerBound,
+  mixtureSamplesToBound,
+} from './gates/mixture.ts';
+export { failNull, hypotheses, judgeShare } from './gates/sequential-test.ts';
 export {
   bernoulliLlr,
   canarySampleSize,

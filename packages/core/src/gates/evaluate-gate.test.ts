@@ -157,7 +157,7 @@ describe('evaluateGate: fail does not wait', () => {
     const result = evaluateGate(healthy({ now: after(30), errors: { canary: counts(9, 30), stable: null } }));
     expect(result.verdict).toBe('fail');
     expect(check(result, 'error-rate').explanation).toBe(
-      'canary 5xx 30% (9/30); its 99% lower bound 13.8% is above the 5% hard limit → fail',
+      'canary 5xx 30% (9/30); its always-valid lower bound 7.6% is above the 5% hard limit → fail',
     );
   });
 

@@ -5,8 +5,9 @@
  */
 import type { ArmCounts, CheckResult } from '@aviary/contracts';
 import { count, duration, percent, points, pValue, rate, ratio } from './format.ts';
+import { mixtureAlternatives, mixtureLogLr, mixtureLowerBound } from './mixture.ts';
 import { judgeShare } from './sequential-test.ts';
-import { wilsonInterval } from './statistics.ts';
+import { sprtBounds } from './statistics.ts';
 
 export interface ProportionCheckSpec {
   name: string;
@@ -22,7 +23,7 @@ export interface ProportionCheckSpec {
   tolerance: number;
   /** Canary samples per second for this check, to turn samples into time. */
   samplesPerSecond: number | null;
-  /** The error rate's absolute ceiling, judged on a Wilson 99% lower bound. */
+  /** The error rate's absolute ceiling, judged by an always-valid confidence sequence (ceilingBreached). */
   hardLimit: { max: number; minSamples: number } | null;
 }
 
@@ -79,15 +80,18 @@ export function assessProportion(spec: ProportionCheckSpec, settings: GateSettin
   const canaryText = `canary ${spec.label} ${shown(canary)}`;
 
   const limit = spec.hardLimit;
-  if (limit && canary.total >= Math.ceil(limit.minSamples / 10)) {
-    const lower = wilsonInterval(canary.bad, canary.total, 0.99).lower;
-    if (lower > limit.max) {
-      const why = `${canaryText}; its 99% lower bound ${percent(lower)} is above the ${percent(limit.max)} hard limit → fail`;
-      return {
-        check: { ...withSprt(base, canary, stable, spec, settings), verdict: 'fail', explanation: why },
-        shortfall: null,
-      };
-    }
+  if (
+    limit &&
+    canary.total >= Math.ceil(limit.minSamples / 10) &&
+    ceilingBreached(canary, limit.max, settings)
+  ) {
+    const bound = sprtBounds(settings.alpha, settings.beta).fail;
+    const lower = Math.max(limit.max, mixtureLowerBound(canary.bad, canary.total, bound));
+    const why = `${canaryText}; its always-valid lower bound ${percent(lower)} is above the ${percent(limit.max)} hard limit → fail`;
+    return {
+      check: { ...withSprt(base, canary, stable, spec, settings), verdict: 'fail', explanation: why },
+      shortfall: null,
+    };
   }
   if (!stable) {
     const why = `${canaryText}, but no stable data to compare with`;
@@ -157,4 +161,19 @@ function withSprt(
 
 function inconclusive(base: CheckResult, explanation: string, shortfall: string): AssessedCheck {
   return { check: { ...base, explanation: `${explanation} → inconclusive` }, shortfall };
+}
+
+/**
+ * The hard ceiling as a confidence sequence: the mixture SPRT of "share > max" at the gate's fail
+ * bound, so a canary exactly at the ceiling is failed with probability ≤ α/(1−β) however often the
+ * gate looks (a fixed 99% bound re-checked every tick is not). The grid starts at a quarter of the
+ * ceiling above it. Equivalent to the confidence sequence's lower bound (mixtureLowerBound) being above `max`.
+ */
+export function ceilingBreached(canary: ArmCounts, max: number, settings: GateSettings): boolean {
+  if (!(max > 0 && max < 1)) return false;
+  const alternatives = mixtureAlternatives(max, max / 4);
+  return (
+    mixtureLogLr(canary.bad, canary.total, max, alternatives) >=
+    sprtBounds(settings.alpha, settings.beta).fail
+  );
 }

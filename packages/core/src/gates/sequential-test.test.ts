@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hypotheses, judgeShare } from './sequential-test.ts';
+import { mixtureAlternatives, mixtureLogLr } from './mixture.ts';
+import { failNull, hypotheses, judgeShare } from './sequential-test.ts';
 import { bernoulliLlr, twoProportionZTest } from './statistics.ts';
 
 const alpha = 0.01;
@@ -19,12 +20,36 @@ function seeded(seed: number): () => number {
 }
 
 describe('judgeShare', () => {
-  it('with stable known precisely, H0/H1 sit at stable + tolerance and stable + 2·tolerance', () => {
+  it('with stable known precisely, fails on the mixture against stable + tolerance', () => {
     const stable = { bad: 4_000_000, total: 1_000_000_000 };
     const canary = { bad: 12, total: 1000 };
     const j = judgeShare(canary, stable, tolerance, alpha, beta);
-    expect(j.llr).toBeCloseTo(bernoulliLlr(12, 1000, 0.009, 0.014), 2);
-    expect(j.pValue).toBeCloseTo(Math.exp(-j.llr), 12);
+    const p0 = failNull(canary, stable, tolerance, j.bounds.fail);
+    expect(p0).toBeCloseTo(0.009, 6);
+    expect(j.llr).toBeCloseTo(mixtureLogLr(12, 1000, p0, mixtureAlternatives(p0, tolerance)), 12);
+    expect(j.pValue).toBeCloseTo(Math.min(1, Math.exp(-j.llr)), 12);
+  });
+
+  it('widens the fail side by stable’s noise, more when stable has less traffic than the canary', () => {
+    const bound = Math.log(0.95 / 0.01);
+    const canary = { bad: 9, total: 1000 };
+    const shift = (stable: { bad: number; total: number }) =>
+      failNull(canary, stable, tolerance, bound) - (stable.bad / stable.total + tolerance);
+    const atTenPercent = shift({ bad: 36, total: 9000 });
+    const atSeventyFive = shift({ bad: 1, total: 333 });
+    expect(atTenPercent).toBeGreaterThan(0);
+    expect(atSeventyFive).toBeGreaterThan(3 * atTenPercent);
+  });
+
+  it('fails a gross breach in under half the requests Wald’s SPRT at stable + 2·tolerance needs', () => {
+    const stable = { bad: 400, total: 100_000 };
+    const firstFail = (fails: (c: { bad: number; total: number }) => boolean) => {
+      for (let n = 1; n < 100_000; n++) if (fails({ bad: Math.round(0.08 * n), total: n })) return n;
+      return Number.POSITIVE_INFINITY;
+    };
+    const mixture = firstFail((c) => judgeShare(c, stable, tolerance, alpha, beta).verdict === 'fail');
+    const wald = firstFail((c) => bernoulliLlr(c.bad, c.total, 0.009, 0.014) >= Math.log(0.95 / 0.01));
+    expect(mixture).toBeLessThan(0.5 * wald);
   });
 
   it('fails only on evidence beyond stable’s upper bound: a small stable sample weakens it', () => {
@@ -76,7 +101,7 @@ describe('judgeShare under continuous monitoring', () => {
       for (let look = 0; look < 720 && !(sprtFailed && peekingFailed); look++) {
         for (let i = 0; i < 25; i++) if (random() < truth) canary.bad++;
         canary.total += 25;
-        sprtFailed ||= judgeShare(canary, stable, tolerance, alpha, beta).verdict === 'fail';
+        sprtFailed ||= judgeShare(canary, stable, tolerance, alpha, beta, false).verdict === 'fail';
         peekingFailed ||= twoProportionZTest(canary, stable, tolerance).pValue < alpha;
       }
       if (sprtFailed) sprtFails++;

@@ -22,13 +22,13 @@
  *    of the SPRT's expected time with stable known (target within 2×).
  */
 import type { ArmCounts, Verdict } from '@aviary/contracts';
+import { mixtureAlternatives, mixtureLogLr, mixtureSamplesToBound } from './mixture.ts';
 import {
   type SprtBounds,
   bernoulliLlr,
   normalCdf,
   sprtBounds,
   sprtDrift,
-  sprtExpectedSamples,
   wilsonInterval,
 } from './statistics.ts';
 
@@ -41,12 +41,12 @@ const ONE_SE = 2 * normalCdf(1) - 1;
 
 export interface ShareJudgement {
   verdict: Verdict;
-  /** Evidence that the canary is worse than stable + tolerance (the fail side's LLR). */
+  /** Evidence that the canary is worse than stable + tolerance: ln Λ of the fail side's mixture. */
   llr: number;
   bounds: SprtBounds;
-  /** Always-valid p-value for "worse than stable + tolerance": exp(−llr), at most 1. */
+  /** Always-valid p-value for "worse than stable + tolerance": 1/Λ, at most 1. */
   pValue: number;
-  /** Expected further canary samples to a decision; null once decided. */
+  /** Further canary samples to a decision at the canary's share so far; null once decided. */
   samplesNeeded: number | null;
 }
 
@@ -56,43 +56,64 @@ export function hypotheses(stableShare: number, tolerance: number): { p0: number
   return { p0, p1: Math.min(stableShare + 2 * tolerance, (1 + p0) / 2) };
 }
 
+/**
+ * The fail side's null: stable + tolerance, widened by what stable's own noise adds to the
+ * comparison. Treating stable's share as known, the canary's share is compared at its own standard
+ * error s_c; the comparison's real standard error is √(s_c² + s_s²). Moving H0 up by the fail
+ * boundary's z times the difference keeps a stable draw on the low side from failing a healthy
+ * canary, and costs little while stable carries most traffic (s_s ≪ s_c: the shift is ~z·s_s²/2s_c).
+ */
+export function failNull(canary: ArmCounts, stable: ArmCounts, tolerance: number, bound: number): number {
+  const stableShare = stable.bad / stable.total;
+  const stableSe = wilsonInterval(stable.bad, stable.total, ONE_SE).upper - stableShare;
+  const p0 = clampNull(stableShare + tolerance);
+  const canarySe = Math.sqrt((p0 * (1 - p0)) / Math.max(1, canary.total));
+  const z = Math.sqrt(2 * bound);
+  return clampNull(p0 + z * (Math.hypot(canarySe, stableSe) - canarySe));
+}
+
+const clampNull = (p: number) => Math.min(Math.max(p, P0_FLOOR), P0_CEILING);
+
+/**
+ * Fail: the mixture SPRT (mixture.ts) of "canary share > failNull" reaches ln((1−β)/α), so a canary
+ * exactly at stable + tolerance fails with probability ≤ α/(1−β) by Ville's inequality.
+ * Pass: Wald's SPRT with H0/H1 at stable's lower bound + tolerance / + 2·tolerance reaches
+ * ln(β/(1−α)), as before the mixture: "not worse" needs a fixed alternative to be beaten.
+ */
 export function judgeShare(
   canary: ArmCounts,
   stable: ArmCounts,
   tolerance: number,
   alpha: number,
   beta: number,
+  /** Skip the samples-still-needed estimate (simulations that only want the verdict). */
+  estimate = true,
 ): ShareJudgement {
   const bounds = sprtBounds(alpha, beta);
-  const stableShare = stable.bad / stable.total;
-  const band = wilsonInterval(stable.bad, stable.total, ONE_SE);
-  const failSide = hypotheses(band.upper, tolerance);
-  const passSide = hypotheses(band.lower, tolerance);
-  const llr = bernoulliLlr(canary.bad, canary.total, failSide.p0, failSide.p1);
+  const p0 = failNull(canary, stable, tolerance, bounds.fail);
+  const alternatives = mixtureAlternatives(p0, tolerance);
+  const llr = mixtureLogLr(canary.bad, canary.total, p0, alternatives);
   const pValue = Math.min(1, Math.exp(-llr));
   if (llr >= bounds.fail) return { verdict: 'fail', llr, bounds, pValue, samplesNeeded: null };
+  const passSide = hypotheses(wilsonInterval(stable.bad, stable.total, ONE_SE).lower, tolerance);
   const passLlr = bernoulliLlr(canary.bad, canary.total, passSide.p0, passSide.p1);
   if (passLlr <= bounds.pass) return { verdict: 'pass', llr, bounds, pValue, samplesNeeded: null };
+  if (!estimate) return { verdict: 'inconclusive', llr, bounds, pValue, samplesNeeded: null };
 
-  // How long, as if stable's share were known: Wald's expected sample size at the canary's
-  // observed share, from where the plug-in LLR stands now. An estimate people read as "~N".
+  // How long, from each side's own arithmetic, if the canary's share stays where it is: the
+  // mixture's samples to its bound, and the pass side's LLR walking down at its expected drift.
   const share = canary.bad / canary.total;
-  const central = hypotheses(stableShare, tolerance);
-  const now = bernoulliLlr(canary.bad, canary.total, central.p0, central.p1);
-  let needed: number | null = sprtExpectedSamples(share, central.p0, central.p1, bounds, now);
-  if (needed <= 0) {
-    // The plug-in has decided but the cautious side has not: it gets there by its own drift, if
-    // that points the right way, or else only by stable's interval narrowing.
-    const [side, from, to] =
-      now >= bounds.fail ? [failSide, llr, bounds.fail] : [passSide, passLlr, bounds.pass];
-    const steps = (to - from) / sprtDrift(share, side.p0, side.p1);
-    needed = steps > 0 ? steps : null;
-  }
-  return {
-    verdict: 'inconclusive',
-    llr,
-    bounds,
-    pValue,
-    samplesNeeded: needed === null ? null : Math.ceil(needed),
-  };
+  const toFail = mixtureSamplesToBound({
+    bad: canary.bad,
+    total: canary.total,
+    share,
+    p0,
+    alternatives,
+    bound: bounds.fail,
+  });
+  const drift = sprtDrift(share, passSide.p0, passSide.p1);
+  const toPass = drift < 0 ? (bounds.pass - passLlr) / drift : null;
+  const candidates = [toFail, toPass].filter((n): n is number => n !== null && Number.isFinite(n));
+  const needed = candidates.length > 0 ? Math.ceil(Math.min(...candidates)) : null;
+  return { verdict: 'inconclusive', llr, bounds, pValue, samplesNeeded: needed };
 }

@@ -150,6 +150,17 @@ export function fisherExactOneSided(canary: ArmCounts, stable: ArmCounts): numbe
   return Math.min(1, Math.exp(max) * sum);
 }
 
+/** The gate asks for the same two or three confidences thousands of times a second in simulations. */
+const zByConfidence = new Map<number, number>();
+function twoSidedZ(confidence: number): number {
+  let z = zByConfidence.get(confidence);
+  if (z === undefined) {
+    z = normalQuantile(1 - (1 - confidence) / 2);
+    if (zByConfidence.size < 16) zByConfidence.set(confidence, z);
+  }
+  return z;
+}
+
 /** Wilson score interval for a binomial share, two-sided at `confidence`. */
 export function wilsonInterval(
   bad: number,
@@ -157,7 +168,7 @@ export function wilsonInterval(
   confidence = 0.95,
 ): { lower: number; upper: number } {
   if (total <= 0) return { lower: 0, upper: 1 };
-  const z = normalQuantile(1 - (1 - confidence) / 2);
+  const z = twoSidedZ(confidence);
   const p = bad / total;
   const z2n = (z * z) / total;
   const centre = (p + z2n / 2) / (1 + z2n);
