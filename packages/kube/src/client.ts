@@ -4,6 +4,11 @@ export interface KubeConnection {
   /** A kubeconfig file; without one, in-cluster service-account config, else the default kubeconfig. */
   kubeconfig?: string;
   context?: string;
+  /**
+   * Where the pod's service-account files are mounted, below the standard
+   * /var/run/secrets/kubernetes.io/serviceaccount (a root other than `/` only in tests).
+   */
+  serviceAccountRoot?: string;
 }
 
 export interface KubeClients {
@@ -19,7 +24,7 @@ export interface KubeClients {
 export function loadKubeConfig(conn: KubeConnection): KubeConfig {
   const config = new KubeConfig();
   if (conn.kubeconfig) config.loadFromFile(conn.kubeconfig);
-  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster();
+  else if (process.env.KUBERNETES_SERVICE_HOST) config.loadFromCluster(conn.serviceAccountRoot);
   else config.loadFromDefault();
   if (conn.context) {
     if (!config.getContextObject(conn.context)) {
