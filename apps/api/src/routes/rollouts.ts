@@ -11,7 +11,13 @@ import {
   StartRolloutRequest,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, auditedState, toContract } from '@aviary/core';
+import {
+  type HistoryStore,
+  type RolloutEngine,
+  type TargetResolver,
+  auditedState,
+  toContract,
+} from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
@@ -29,7 +35,12 @@ const errors = {
 };
 
 export const rolloutRoutes =
-  (deps: { engine: RolloutEngine; history: HistoryStore; guardrails: Guardrails }): FastifyPluginAsyncZod =>
+  (deps: {
+    engine: RolloutEngine;
+    history: HistoryStore;
+    guardrails: Guardrails;
+    targets: TargetResolver;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     const { engine, history, guardrails } = deps;
 
@@ -47,7 +58,8 @@ export const rolloutRoutes =
         },
       },
       async (request, reply) => {
-        const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor);
+        const { router } = await deps.targets.resolve(request.body.namespace, request.body.service);
+        const rollout = await engine.start({ ...request.body, router }, request.actor);
         request.audit({
           action: 'rollout-started',
           subject: `rollout/${rollout.id}`,

@@ -4,7 +4,7 @@ import { availableActions, nextStepWeight } from './actions.ts';
 
 const rollout = (over: Partial<Rollout> = {}): Rollout => ({
   id: 'r1',
-  target: { namespace: 'shop', service: 'checkout', router: 'istio' },
+  target: { namespace: 'shop', service: 'checkout', router: 'gateway-api' },
   stableImage: 'a:1',
   canaryImage: 'a:2',
   phase: 'progressing',
