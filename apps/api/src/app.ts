@@ -1,7 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { type ServerInfo, paths } from '@aviary/contracts';
-import type { HistoryStore, MetricPointStore, RolloutEngine, TrafficRouter } from '@aviary/core';
+import type {
+  HistoryStore,
+  MetricPointStore,
+  RolloutEngine,
+  TargetResolver,
+  TrafficRouter,
+} from '@aviary/core';
 import type { IdempotencyRepo } from '@aviary/db';
 import type { DiscoveredTarget } from '@aviary/kube';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -44,6 +50,7 @@ export interface AppDeps {
   profiles: Profiles;
   guardrails: Guardrails;
   router: TrafficRouter;
+  targets: TargetResolver;
   gateIntervalSeconds: number;
   info: ServerInfo;
   /** When set, `/metrics` answers only requests bearing it. */

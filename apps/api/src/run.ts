@@ -11,12 +11,14 @@ import {
 } from '@aviary/db';
 import {
   DeploymentWorkloads,
-  IstioRouter,
   LeanHttp,
   LeaseElector,
+  TrafficRouters,
   canaryName,
   createKubeClients,
+  createRouterAdapters,
   discoverTargets,
+  routerOptionsFromEnv,
   watchRouterWeights,
 } from '@aviary/kube';
 import {
@@ -56,7 +58,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const kube = createKubeClients({ kubeconfig: env.AVIARY_KUBECONFIG, context: env.AVIARY_KUBE_CONTEXT });
   // The weight write a rollback waits on goes over a lean kept-alive client (same auth as client-node).
   const lean = new LeanHttp(kube.config);
-  const router = new IstioRouter(kube.custom, { version: env.AVIARY_ISTIO_API_VERSION, lean });
+  // One adapter per traffic router; each target's `router` picks its own.
+  const router = new TrafficRouters(
+    createRouterAdapters(kube.custom, { ...routerOptionsFromEnv(env), lean }),
+  );
   const workloads = new DeploymentWorkloads(kube.apps, {
     availableTimeoutMs: env.AVIARY_AVAILABLE_TIMEOUT_MS,
   });
@@ -71,7 +76,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   };
   const profiles = new Profiles({
     store: new SqliteProfileStore(database),
-    annotationsOf: (namespace, service) => router.annotations({ namespace, service, router: 'istio' }),
+    annotationsOf: async (namespace, service) => router.annotations(await router.resolve(namespace, service)),
     validate: async (profile, namespace, service) => {
       if (profile.business.length === 0) return;
       if (!prom)
@@ -163,8 +168,14 @@ export async function startServer(env: Env): Promise<RunningServer> {
     profileOf: async (r) => (await profiles.get(r.target.namespace, r.target.service)).profile,
     sample: async (r, stepStartedAt, profile, now) => {
       if (!prom) return noPrometheus(now);
+      let provider: Awaited<ReturnType<typeof router.metricsOf>>;
+      try {
+        provider = await router.metricsOf(r.target);
+      } catch (err) {
+        return { ...noPrometheus(now), unavailable: `the target's router is unknown: ${String(err)}` };
+      }
       return sampleRollout(prom, {
-        provider: 'istio',
+        provider,
         namespace: r.target.namespace,
         stableWorkload: r.target.service,
         canaryWorkload: canaryName(r.target.service),
@@ -194,6 +205,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       profiles,
       guardrails,
       router,
+      targets: router,
       gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
       info: {
         version: '0.1.0',
@@ -203,7 +215,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       },
       webRoot: env.AVIARY_WEB_ROOT,
       metricsToken: env.AVIARY_METRICS_TOKEN,
-      discover: () => discoverTargets(kube.apps, kube.custom, env.AVIARY_ISTIO_API_VERSION),
+      discover: () => discoverTargets(kube.apps, router),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },
         { name: 'cluster', check: async () => void (await kube.version.getCode()) },
@@ -248,11 +260,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await engine.recover();
   elector.start();
   guard.start();
-  const watch = watchRouterWeights(
-    kube.config,
-    router.watchPath(),
-    (target, weights) => engine.observe(target, weights),
-    (vs) => router.remember(vs),
+  const watch = watchRouterWeights(kube.config, router.adapters, (target, weights) =>
+    engine.observe(target, weights),
   );
 
   let stopping: Promise<void> | undefined;

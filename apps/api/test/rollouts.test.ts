@@ -30,8 +30,11 @@ describe('targets', () => {
     expect(names).toEqual(['shop/catalog', 'shop/checkout', 'shop/payments']);
     expect(res.body.items[1]).toMatchObject({
       router: 'istio',
-      virtualService: 'checkout',
-      destinationRule: 'checkout',
+      objects: [
+        { kind: 'VirtualService', name: 'checkout' },
+        { kind: 'DestinationRule', name: 'checkout' },
+      ],
+      metrics: 'istio',
       weights: { stable: 100, canary: 0 },
       stableImage: 'registry.local/shop/checkout:1.0.0',
       problems: [],

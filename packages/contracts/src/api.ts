@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { RouterProvider } from './routers.ts';
+import { MetricsSource, RouterCapabilities, RouterObject, RouterProvider } from './routers.ts';
 import { GateResult, MetricPoint } from './gates.ts';
 import { Approval } from './policies.ts';
 import { Rollout, RolloutEvent, RolloutPhase } from './rollouts.ts';
@@ -26,8 +26,10 @@ export const Target = z.object({
   namespace: z.string(),
   service: z.string(),
   router: RouterProvider,
-  virtualService: z.string(),
-  destinationRule: z.string().nullable(),
+  /** The router's objects this target's split lives in (and the ones it depends on). */
+  objects: z.array(RouterObject),
+  metrics: MetricsSource,
+  capabilities: RouterCapabilities,
   weights: TrafficSplit.nullable(),
   stableImage: z.string().nullable(),
   stableReplicas: z.number().nullable(),

@@ -65,6 +65,7 @@ export {
   type StableWorkload,
   type StoredRollout,
   type TargetRef,
+  type TargetResolver,
   type TrafficRouter,
   type TrafficSplit,
   type Workloads,

@@ -5,7 +5,7 @@ import { planAction, stepIndexFor } from './plan-action.ts';
 
 const rollout = (over: Partial<Rollout> = {}): Rollout => ({
   id: 'r1',
-  target: { namespace: 'shop', service: 'checkout', router: 'istio' },
+  target: { namespace: 'shop', service: 'checkout', router: 'gateway-api' },
   stableImage: 'img:1',
   canaryImage: 'img:2',
   phase: 'progressing',

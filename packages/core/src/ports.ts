@@ -28,6 +28,14 @@ export interface TrafficRouter {
   setWeights(target: TargetRef, split: TrafficSplit): Promise<void>;
 }
 
+/**
+ * Which router splits a service, as the cluster says (requests name only namespace and service).
+ * Rejects with DomainError `target-not-found` when no router splits it.
+ */
+export interface TargetResolver {
+  resolve(namespace: string, service: string): Promise<TargetRef>;
+}
+
 /** The stable workload of a target, as the cluster runs it. */
 export interface StableWorkload {
   replicas: number;

@@ -1,20 +1,28 @@
 import type { TrafficSplit } from '@aviary/core';
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
-import { type VirtualService, readSplit, splitServices } from './traffic-routers/istio-routes.ts';
+import type { RouterAdapter } from './traffic-routers/provider.ts';
 
 export type WeightsListener = (target: { namespace: string; service: string }, weights: TrafficSplit) => void;
 
 /**
- * Follow every VirtualService and report each service's split as the cluster has it, so the
- * engine can reconcile and record drift. Reconnects with backoff when the stream ends or fails;
- * every (re)connect starts with the current objects, so nothing is missed in between.
+ * Follow every router's objects and report each service's split as the cluster has it, so the
+ * engine can reconcile and record drift. One watch per router; each reconnects with backoff when
+ * its stream ends or fails, and every (re)connect starts with the current objects.
  */
 export function watchRouterWeights(
   config: KubeConfig,
-  path: string,
+  adapters: readonly RouterAdapter[],
   listener: WeightsListener,
-  onObject?: (vs: VirtualService) => void,
 ): { stop(): void } {
+  const watches = adapters.map((adapter) => watchOne(config, adapter, listener));
+  return {
+    stop() {
+      for (const w of watches) w.stop();
+    },
+  };
+}
+
+function watchOne(config: KubeConfig, adapter: RouterAdapter, listener: WeightsListener): { stop(): void } {
   let stopped = false;
   let abort: AbortController | undefined;
   let failures = 0;
@@ -24,16 +32,13 @@ export function watchRouterWeights(
     if (stopped) return;
     try {
       abort = await new Watch(config).watch(
-        path,
+        adapter.watchPath(),
         { allowWatchBookmarks: true },
-        (type, obj: VirtualService) => {
+        (type, obj: unknown) => {
           failures = 0;
           if (type !== 'ADDED' && type !== 'MODIFIED') return;
-          onObject?.(obj);
-          for (const service of splitServices(obj)) {
-            const weights = readSplit(obj, service);
-            if (weights) listener({ namespace: obj.metadata.namespace ?? 'default', service }, weights);
-          }
+          for (const split of adapter.observe(obj))
+            listener({ namespace: split.namespace, service: split.service }, split.weights);
         },
         () => reconnect(),
       );

@@ -97,12 +97,27 @@ export async function sampleRollout(client: PrometheusQuerier, spec: SampleSpec)
   ]);
 
   const wl = mesh.workloadLabel;
-  const workload: Record<Arm, string> = { canary: spec.canaryWorkload, stable: spec.stableWorkload };
+  // The label values naming each arm in this source's answers (workload names for most).
+  const workload: Record<Arm, string> = mesh.arms?.(gate) ?? {
+    canary: spec.canaryWorkload,
+    stable: spec.stableWorkload,
+  };
+  // Latency buckets arrive in the source's unit; the gate always reads milliseconds.
+  const inMs = (vector: readonly VectorSample[]) => {
+    const grouped = bucketsByLabel(vector, wl);
+    if (mesh.latencyUnitMs === 1) return grouped;
+    for (const [key, list] of grouped)
+      grouped.set(
+        key,
+        list.map((b) => ({ ...b, le: b.le * mesh.latencyUnitMs })),
+      );
+    return grouped;
+  };
   const values = (o: Outcome) => (o.ok ? byLabel(o.vector, wl) : undefined);
   const totals = values(requests);
   const failed = values(serverErrors);
-  const stepBuckets = buckets.ok ? bucketsByLabel(buckets.vector, wl) : undefined;
-  const recentBuckets = chartBuckets.ok ? bucketsByLabel(chartBuckets.vector, wl) : undefined;
+  const stepBuckets = buckets.ok ? inMs(buckets.vector) : undefined;
+  const recentBuckets = chartBuckets.ok ? inMs(chartBuckets.vector) : undefined;
   const rates = values(rate);
   const shares = values(share);
   const parts = business.map((o) => (o.ok ? byLabel(o.vector, BUSINESS_PART_LABEL) : undefined));

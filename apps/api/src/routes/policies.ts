@@ -9,7 +9,7 @@ import {
   TargetPolicyView,
   policyPaths,
 } from '@aviary/contracts';
-import { type TrafficRouter, toContract } from '@aviary/core';
+import { type TargetResolver, type TrafficRouter, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
@@ -33,7 +33,7 @@ const approvalAudit = (a: Approval) => ({
 });
 
 export const policyRoutes =
-  (deps: { guardrails: Guardrails; router: TrafficRouter }): FastifyPluginAsyncZod =>
+  (deps: { guardrails: Guardrails; router: TrafficRouter; targets: TargetResolver }): FastifyPluginAsyncZod =>
   async (app) => {
     const { guardrails } = deps;
 
@@ -68,7 +68,7 @@ export const policyRoutes =
       async (request) => {
         const { namespace, service } = request.params;
         // A target that is not there gets no policy: this answers 404/422 with what is missing.
-        await deps.router.getWeights({ namespace, service, router: 'istio' });
+        await deps.router.getWeights(await deps.targets.resolve(namespace, service));
         const before = guardrails.view(namespace, service);
         const after = guardrails.put(namespace, service, request.body, request.actor);
         const kept = (v: typeof before) => ({

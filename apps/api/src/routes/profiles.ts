@@ -1,5 +1,5 @@
 import { ErrorBody, KubeName, MetricProfile, TargetProfile, paths } from '@aviary/contracts';
-import type { TrafficRouter } from '@aviary/core';
+import type { TargetResolver, TrafficRouter } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Profiles } from '../profiles.ts';
@@ -7,7 +7,7 @@ import type { Profiles } from '../profiles.ts';
 const TargetParams = z.object({ namespace: KubeName, service: KubeName });
 
 export const profileRoutes =
-  (deps: { profiles: Profiles; router: TrafficRouter }): FastifyPluginAsyncZod =>
+  (deps: { profiles: Profiles; router: TrafficRouter; targets: TargetResolver }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       paths.targetProfile,
@@ -23,7 +23,7 @@ export const profileRoutes =
       async (request) => {
         const { namespace, service } = request.params;
         // A target that is not there has no profile: this answers 404/422 with what is missing.
-        await deps.router.getWeights({ namespace, service, router: 'istio' });
+        await deps.router.getWeights(await deps.targets.resolve(namespace, service));
         return deps.profiles.get(namespace, service);
       },
     );
@@ -49,7 +49,7 @@ export const profileRoutes =
       },
       async (request) => {
         const { namespace, service } = request.params;
-        await deps.router.getWeights({ namespace, service, router: 'istio' });
+        await deps.router.getWeights(await deps.targets.resolve(namespace, service));
         const before = await deps.profiles.get(namespace, service);
         const saved = await deps.profiles.put(namespace, service, request.body, request.actor);
         request.audit({

@@ -14,7 +14,7 @@ import {
   defaultSteps,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, toContract } from '@aviary/core';
+import { type HistoryStore, type RolloutEngine, type TargetResolver, toContract } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
@@ -32,7 +32,12 @@ const errors = {
 };
 
 export const rolloutRoutes =
-  (deps: { engine: RolloutEngine; history: HistoryStore; guardrails: Guardrails }): FastifyPluginAsyncZod =>
+  (deps: {
+    engine: RolloutEngine;
+    history: HistoryStore;
+    guardrails: Guardrails;
+    targets: TargetResolver;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     const { engine, history, guardrails } = deps;
 
@@ -55,8 +60,9 @@ export const rolloutRoutes =
         const { namespace, service, steps = [...defaultSteps] } = request.body;
         // A start passes the same guardrails as an action: freeze windows and the two-person rule.
         guardrails.admitStart(namespace, service, steps);
+        const { router } = await deps.targets.resolve(namespace, service);
         // Its audit record is written with the rollout and its first event, in one transaction.
-        const rollout = await engine.start({ ...request.body, router: 'istio' }, request.actor, {
+        const rollout = await engine.start({ ...request.body, router }, request.actor, {
           audit: request.auditContext({}),
         });
         return reply

@@ -14,7 +14,7 @@ export const targetRoutes =
           tags: ['targets'],
           summary: 'Services Aviary can canary, discovered from the cluster, with live weights',
           description:
-            'A target is a Deployment named like the service selecting version: stable, a DestinationRule with subsets stable and canary selecting version: stable / version: canary, and a VirtualService routing to both subsets with weights. `problems` says what a service still lacks.',
+            'A target is a Deployment named like the service selecting version: stable, and a traffic router object splitting the service between stable and canary (`router` says which router, `objects` which of its objects, `metrics` whose metrics the gate reads). `problems` says what a service still lacks.',
           response: { 200: TargetList, 503: ErrorBody },
         },
       },

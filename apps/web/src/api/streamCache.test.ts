@@ -78,7 +78,7 @@ describe('appendEventToMetrics', () => {
 describe('applyStreamMessage', () => {
   const rollout = (version: number, phase: Rollout['phase'] = 'progressing'): Rollout => ({
     id: 'r1',
-    target: { namespace: 'shop', service: 'checkout', router: 'istio' },
+    target: { namespace: 'shop', service: 'checkout', router: 'gateway-api' },
     stableImage: 'a:1',
     canaryImage: 'a:2',
     phase,

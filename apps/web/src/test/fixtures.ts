@@ -11,7 +11,7 @@ import type {
 /** Realistic API answers for tests, each overridable. */
 export const rolloutFixture = (over: Partial<Rollout> = {}): Rollout => ({
   id: 'r1',
-  target: { namespace: 'shop', service: 'checkout', router: 'istio' },
+  target: { namespace: 'shop', service: 'checkout', router: 'gateway-api' },
   stableImage: 'registry.local/shop/checkout:1.0.0',
   canaryImage: 'registry.local/shop/checkout:1.1.0',
   phase: 'progressing',

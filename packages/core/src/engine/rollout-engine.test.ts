@@ -14,7 +14,12 @@ beforeEach(() => {
 
 async function started() {
   const r = await engine.start(
-    { namespace: 'shop', service: 'checkout', image: 'registry.local/shop/checkout:1.1.0', router: 'istio' },
+    {
+      namespace: 'shop',
+      service: 'checkout',
+      image: 'registry.local/shop/checkout:1.1.0',
+      router: 'gateway-api',
+    },
     'alice',
   );
   await engine.idle();
@@ -31,7 +36,7 @@ describe('RolloutEngine', () => {
         namespace: 'shop',
         service: 'checkout',
         image: 'registry.local/shop/checkout:1.1.0',
-        router: 'istio',
+        router: 'gateway-api',
       },
       'alice',
     );
@@ -55,7 +60,7 @@ describe('RolloutEngine', () => {
   it('refuses a second active rollout for the same target', async () => {
     await started();
     await expect(
-      engine.start({ namespace: 'shop', service: 'checkout', image: 'x:2', router: 'istio' }, 'bob'),
+      engine.start({ namespace: 'shop', service: 'checkout', image: 'x:2', router: 'gateway-api' }, 'bob'),
     ).rejects.toMatchObject({ code: 'active-rollout-exists' });
   });
 

@@ -1,8 +1,14 @@
-import { DomainError, type TargetRef, type TrafficRouter, type TrafficSplit } from '@aviary/core';
+import { DomainError, type TargetRef, type TrafficSplit } from '@aviary/core';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import type { LeanHttp } from '../lean-http.ts';
 import { statusOf, withRetry } from '../retry.ts';
-import { type VirtualService, readSplit, splitServices, withSplit } from './istio-routes.ts';
+import { type VirtualService, readSplit, serviceOfHost, splitServices, withSplit } from './istio-routes.ts';
+import type { ObservedSplit, RouterAdapter, RouterTarget } from './provider.ts';
+
+interface DestinationRule {
+  metadata: { name: string; namespace?: string };
+  spec?: { host?: string; subsets?: { name?: string; labels?: Record<string, string> }[] };
+}
 
 export const istioGroup = 'networking.istio.io';
 
@@ -18,7 +24,8 @@ export interface IstioOptions {
  * the fetched resourceVersion, so a concurrent edit is a 409 and the change is re-applied to
  * the latest object instead of overwriting it.
  */
-export class IstioRouter implements TrafficRouter {
+export class IstioRouter implements RouterAdapter {
+  readonly id = 'istio' as const;
   private readonly version: string;
   private readonly lean: LeanHttp | undefined;
   /** namespace/service → VirtualService name, learnt by listing. */
@@ -88,15 +95,72 @@ export class IstioRouter implements TrafficRouter {
     return (vs.metadata.annotations as Record<string, string> | undefined) ?? {};
   }
 
-  /** Keep the latest copy of a VirtualService seen on a watch. */
-  remember(vs: VirtualService): void {
+  /** Keep the latest copy of a VirtualService seen on a watch, and say which splits it holds. */
+  observe(raw: unknown): ObservedSplit[] {
+    const vs = raw as VirtualService;
+    const namespace = vs.metadata.namespace ?? 'default';
+    const out: ObservedSplit[] = [];
     for (const service of splitServices(vs)) {
-      const key = `${vs.metadata.namespace}/${service}`;
+      const key = `${namespace}/${service}`;
       const known = this.latest.get(key);
       if (!known || Number(vs.metadata.resourceVersion) >= Number(known.metadata.resourceVersion))
         this.latest.set(key, vs);
       this.names.set(key, vs.metadata.name);
+      const weights = readSplit(vs, service);
+      if (weights) out.push({ namespace, service, weights });
     }
+    return out;
+  }
+
+  /**
+   * Every service a VirtualService splits between DestinationRule subsets `stable` and `canary`;
+   * a missing DestinationRule or subset is reported as a problem, not hidden.
+   */
+  async discover(): Promise<RouterTarget[]> {
+    const [vsList, drList] = await Promise.all([
+      this.list(),
+      withRetry('listing DestinationRules', () =>
+        this.custom.listClusterCustomObject({
+          group: istioGroup,
+          version: this.version,
+          plural: 'destinationrules',
+        }),
+      ),
+    ]);
+    const rules = (drList as { items: DestinationRule[] }).items;
+    const targets: RouterTarget[] = [];
+    for (const vs of vsList) {
+      const namespace = vs.metadata.namespace ?? 'default';
+      for (const service of splitServices(vs)) {
+        const problems: string[] = [];
+        const dr = rules.find(
+          (r) => r.metadata.namespace === namespace && serviceOfHost(r.spec?.host ?? '') === service,
+        );
+        if (!dr) problems.push(`no DestinationRule for host ${service} in ${namespace}`);
+        else {
+          for (const subset of ['stable', 'canary']) {
+            const labels = dr.spec?.subsets?.find((s) => s.name === subset)?.labels;
+            if (labels?.version !== subset)
+              problems.push(
+                `DestinationRule ${dr.metadata.name} needs subset "${subset}" selecting version: ${subset}`,
+              );
+          }
+        }
+        targets.push({
+          namespace,
+          service,
+          objects: [
+            { kind: 'VirtualService', name: vs.metadata.name },
+            ...(dr ? [{ kind: 'DestinationRule', name: dr.metadata.name }] : []),
+          ],
+          metrics: 'istio',
+          capabilities: { headerPreview: false, stickySessions: false },
+          weights: readSplit(vs, service) ?? null,
+          problems,
+        });
+      }
+    }
+    return targets;
   }
 
   /** Every VirtualService in all namespaces (discovery and reconciliation). */

@@ -1,16 +1,21 @@
-import type { RouterProvider } from '@aviary/contracts';
+import type { MetricsSource } from '@aviary/contracts';
+import { appQueries } from './app.ts';
 import { istioQueries } from './istio.ts';
+import { linkerdQueries } from './linkerd.ts';
+import { nginxQueries } from './nginx.ts';
+import { traefikQueries } from './traefik.ts';
 import type { MeshQueries } from './types.ts';
 
-/**
- * PromQL per traffic router, looked up by provider. Gateway API, SMI, NGINX and Traefik join as
- * their metrics are wired (ROUTERS.md §11 lists each one's canary and stable selectors).
- */
-export const meshQueries = {
+/** PromQL per metrics source, looked up by the target's source (ROUTERS.md §11). */
+export const meshQueries: Record<MetricsSource, MeshQueries> = {
   istio: istioQueries,
-} satisfies Partial<Record<RouterProvider, MeshQueries>>;
+  linkerd: linkerdQueries,
+  nginx: nginxQueries,
+  traefik: traefikQueries,
+  app: appQueries,
+};
 
-export type MeshProvider = keyof typeof meshQueries;
+export type MeshProvider = MetricsSource;
 
-export { istioQueries };
+export { appQueries, istioQueries, linkerdQueries, nginxQueries, traefikQueries };
 export type { MeshQueries, RolloutQueryInput } from './types.ts';

@@ -28,6 +28,7 @@ function over(fn: 'increase' | 'rate', metric: string, input: RolloutQueryInput,
 
 export const istioQueries: MeshQueries = {
   workloadLabel: 'destination_workload',
+  latencyUnitMs: 1,
   requests: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input)})`,
   serverErrors: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input, FIVE_XX)})`,
   latencyBuckets: (input) => `sum by (destination_workload, le) (${over('increase', BUCKETS, input)})`,

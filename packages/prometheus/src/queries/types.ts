@@ -8,16 +8,23 @@ export interface RolloutQueryInput {
 }
 
 /**
- * A mesh's PromQL for one rollout. Every query groups by `workloadLabel`, so one query answers for
- * both arms and a key missing from the result means "no data for that arm".
+ * One metrics source's PromQL for one rollout. Every query groups by `workloadLabel`, so one
+ * query answers for both arms and a key missing from the result means "no data for that arm".
  */
 export interface MeshQueries {
   workloadLabel: string;
+  /**
+   * The `workloadLabel` values of each arm; without it, the arms' workload names. Sources that
+   * do not label by workload (NGINX's `canary`, Traefik's `service`) relabel their answer.
+   */
+  arms?(input: RolloutQueryInput): { canary: string; stable: string };
+  /** Milliseconds per unit of the latency buckets' `le` (Istio, Linkerd: 1; seconds: 1000). */
+  latencyUnitMs: number;
   /** Requests in the window (counts from increase(): extrapolated floats). */
   requests(input: RolloutQueryInput): string;
   /** 5xx responses in the window. */
   serverErrors(input: RolloutQueryInput): string;
-  /** Cumulative latency bucket counts in the window, grouped by workload and `le` (milliseconds). */
+  /** Cumulative latency bucket counts in the window, grouped by workload and `le` (in `latencyUnitMs`). */
   latencyBuckets(input: RolloutQueryInput): string;
   /** Requests per second over the window, for charts. */
   requestRate(input: RolloutQueryInput): string;

@@ -14,7 +14,7 @@ const rollouts = [
     id: 'b',
     phase: 'rolled-back',
     createdBy: 'admin',
-    target: { namespace: 'shop', service: 'cart', router: 'istio' },
+    target: { namespace: 'shop', service: 'cart', router: 'gateway-api' },
     createdAt: '2025-01-03T10:00:00Z',
     updatedAt: '2025-01-03T10:30:00Z',
   }),

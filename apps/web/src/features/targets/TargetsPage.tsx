@@ -9,7 +9,17 @@ import { ProfileView } from './ProfileView.tsx';
 
 const columns: readonly Column<Target>[] = [
   { id: 'target', label: 'Target', getValue: (t) => `${t.namespace}/${t.service}`, sort: true },
-  { id: 'router', label: 'Router', getValue: (t) => t.router },
+  {
+    id: 'router',
+    label: 'Router',
+    getValue: (t) => t.router,
+    render: (t) => (
+      <>
+        {t.router}
+        <span className="muted"> {t.objects.map((o) => `${o.kind}/${o.name}`).join(', ')}</span>
+      </>
+    ),
+  },
   { id: 'image', label: 'Stable image', getValue: (t) => t.stableImage },
   {
     id: 'weights',
@@ -45,8 +55,8 @@ export function TargetsPage() {
       {targets.isError ? <ErrorState error={targets.error} retry={() => void targets.refetch()} /> : null}
       {targets.isSuccess && targets.data.length === 0 ? (
         <Empty>
-          No targets found: Aviary looks for Services with an Istio VirtualService that routes to a stable
-          subset.
+          No targets found: Aviary looks for Services a traffic router splits between a stable and a canary
+          (see the README's "What a cluster needs").
         </Empty>
       ) : null}
       {targets.data?.length ? (
