@@ -29,6 +29,11 @@ export {
 } from './gates/statistics.ts';
 export { DomainError, domainErrorCodes, isDomainError, type DomainErrorCode } from './errors.ts';
 export {
+  type Allowlists,
+  assertImageAllowed,
+  assertNamespaceAllowed,
+  imageRepository,
+  parseList,
   type Frozen,
   formatLocal,
   frozenAt,

@@ -2,12 +2,13 @@ import { ErrorBody, KubeName, MetricProfile, TargetProfile, paths } from '@aviar
 import type { TrafficRouter } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Guardrails } from '../policies.ts';
 import type { Profiles } from '../profiles.ts';
 
 const TargetParams = z.object({ namespace: KubeName, service: KubeName });
 
 export const profileRoutes =
-  (deps: { profiles: Profiles; router: TrafficRouter }): FastifyPluginAsyncZod =>
+  (deps: { profiles: Profiles; router: TrafficRouter; guardrails: Guardrails }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       paths.targetProfile,
@@ -41,6 +42,7 @@ export const profileRoutes =
             200: TargetProfile,
             400: ErrorBody,
             401: ErrorBody,
+            403: ErrorBody,
             404: ErrorBody,
             422: ErrorBody,
             503: ErrorBody,
@@ -49,6 +51,7 @@ export const profileRoutes =
       },
       async (request) => {
         const { namespace, service } = request.params;
+        deps.guardrails.assertNamespaceAllowed(namespace);
         await deps.router.getWeights({ namespace, service, router: 'istio' });
         const before = await deps.profiles.get(namespace, service);
         const saved = await deps.profiles.put(namespace, service, request.body, request.actor);
