@@ -8,8 +8,11 @@ import {
   defaultPromotionThreshold,
 } from '@aviary/contracts';
 import {
+  type Allowlists,
   type AuditContext,
   DomainError,
+  assertImageAllowed,
+  assertNamespaceAllowed,
   type RolloutEngine,
   type Screening,
   type StoredRollout,
@@ -36,6 +39,8 @@ export interface GuardrailDeps {
   /** A pending approval withdrawn because its rollout is being rolled back (for the audit trail). */
   onAutoWithdraw?: (approval: Approval, reason: string) => void;
   log: { error(obj: unknown, msg: string): void };
+  /** AVIARY_ALLOWED_NAMESPACES and AVIARY_ALLOWED_REGISTRIES; none: anywhere. */
+  allow?: Allowlists;
   now?: () => Date;
   newId?: () => string;
 }
@@ -113,7 +118,9 @@ export class Guardrails {
    * first step at or above the promotion threshold is refused (a start cannot wait for
    * approval; start lower and step up, which the rule then holds for a second operator).
    */
-  admitStart(namespace: string, service: string, steps: readonly number[]): void {
+  admitStart(namespace: string, service: string, image: string, steps: readonly number[]): void {
+    this.assertNamespaceAllowed(namespace);
+    if (this.deps.allow) assertImageAllowed(this.deps.allow, image);
     const policy = this.policyOf(namespace, service);
     this.refuseIfFrozen(namespace, service, policy, 'starting a rollout');
     if (policy.requireApproval && startIsPromotion(steps, policy))
@@ -122,6 +129,11 @@ export class Guardrails {
         `the first step (${steps[0]}%) is at or above the promotion threshold of ${namespace}/${service} (${policy.promotionThreshold}%), which needs a second operator's approval; start below ${policy.promotionThreshold}% and step up, and a second operator approves the step`,
         { field: 'steps.0', promotionThreshold: policy.promotionThreshold },
       );
+  }
+
+  /** Refuses (403) a namespace outside AVIARY_ALLOWED_NAMESPACES: starts, policy and profile edits. */
+  assertNamespaceAllowed(namespace: string): void {
+    if (this.deps.allow) assertNamespaceAllowed(this.deps.allow, namespace);
   }
 
   private refuseIfFrozen(namespace: string, service: string, policy: TargetPolicy, what: string): void {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DomainError, RolloutEngine, toContract } from '@aviary/core';
+import { DomainError, RolloutEngine, parseList, toContract } from '@aviary/core';
 import {
   ApprovalsRepo,
   IdempotencyRepo,
@@ -160,6 +160,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
         reason,
       }),
     log,
+    allow: {
+      namespaces: parseList(env.AVIARY_ALLOWED_NAMESPACES),
+      registries: parseList(env.AVIARY_ALLOWED_REGISTRIES),
+    },
   });
   guard = new Guard({
     history,

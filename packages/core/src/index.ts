@@ -38,6 +38,11 @@ export {
 } from './gates/statistics.ts';
 export { DomainError, isDomainError, type DomainErrorCode } from './errors.ts';
 export {
+  type Allowlists,
+  assertImageAllowed,
+  assertNamespaceAllowed,
+  imageRepository,
+  parseList,
   type Frozen,
   formatLocal,
   frozenAt,

@@ -45,6 +45,11 @@ export interface StableWorkload {
 /** The Deployments behind a target: `<service>` (stable) and `<service>-canary`. */
 export interface Workloads {
   stable(target: TargetRef): Promise<StableWorkload>;
+  /**
+   * Resolves when there is no `<service>-canary` Deployment or Aviary created it; otherwise
+   * DomainError `not-managed` (Aviary never touches a Deployment it did not create).
+   */
+  assertCanaryManaged(target: TargetRef): Promise<void>;
   /** Create or update the canary from the stable pod template with `image`, at `replicas`. */
   ensureCanary(target: TargetRef, image: string, replicas: number): Promise<void>;
   scaleCanary(target: TargetRef, replicas: number): Promise<void>;

@@ -114,6 +114,11 @@ export class FakeCluster implements TrafficRouter, Workloads {
   async stable(_t: TargetRef) {
     return { replicas: this.stableReplicas, image: this.stableImage };
   }
+  /** A `<service>-canary` that someone other than Aviary created. */
+  foreignCanary = false;
+  async assertCanaryManaged(_t: TargetRef) {
+    if (this.foreignCanary) throw new DomainError('not-managed', 'not created by Aviary');
+  }
   async ensureCanary(_t: TargetRef, image: string, replicas: number) {
     this.hit(`ensureCanary ${image} ${replicas}`);
     this.canaryImage = image;

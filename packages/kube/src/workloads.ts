@@ -39,6 +39,12 @@ export class DeploymentWorkloads implements Workloads {
     return { replicas: d.spec?.replicas ?? 1, image: firstImage(d) };
   }
 
+  async assertCanaryManaged(target: TargetRef): Promise<void> {
+    const name = canaryName(target.service);
+    const existing = await withRetry(`reading Deployment ${name}`, () => this.read(target.namespace, name));
+    if (existing && !managedByAviary(existing)) throw notManaged(target.namespace, name);
+  }
+
   async ensureCanary(target: TargetRef, image: string, replicas: number): Promise<void> {
     const name = canaryName(target.service);
     await withRetry(`creating Deployment ${name}`, async () => {
@@ -49,6 +55,7 @@ export class DeploymentWorkloads implements Workloads {
           `no Deployment ${target.service} in namespace ${target.namespace}`,
         );
       const existing = await this.read(target.namespace, name);
+      if (existing && !managedByAviary(existing)) throw notManaged(target.namespace, name);
       const body = canaryFrom(stable, name, image, replicas, existing);
       if (existing) {
         await this.apps.replaceNamespacedDeployment({ namespace: target.namespace, name, body });
@@ -58,17 +65,36 @@ export class DeploymentWorkloads implements Workloads {
     });
   }
 
+  /**
+   * One JSON patch that tests Aviary's label and sets the replicas, so a Deployment someone else
+   * put at `<service>-canary` is never scaled, at no extra request.
+   */
   async scaleCanary(target: TargetRef, replicas: number): Promise<void> {
     const name = canaryName(target.service);
     await withRetry(`scaling Deployment ${name} to ${replicas}`, async () => {
       try {
         await this.apps.patchNamespacedDeployment(
-          { namespace: target.namespace, name, body: { spec: { replicas } } },
-          setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+          {
+            namespace: target.namespace,
+            name,
+            body: [
+              { op: 'test', path: managedByPath, value: 'aviary' },
+              { op: 'replace', path: '/spec/replicas', value: replicas },
+            ],
+          },
+          setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
         );
       } catch (err) {
         // Scaling a canary that was never created to zero is already done.
         if (statusOf(err) === 404 && replicas === 0) return;
+        if (statusOf(err) === 422) {
+          const existing = await this.read(target.namespace, name);
+          if (existing && !managedByAviary(existing)) {
+            // Not ours: there is nothing of Aviary's to scale down, and nothing it may scale up.
+            if (replicas === 0) return;
+            throw notManaged(target.namespace, name);
+          }
+        }
         throw err;
       }
     });
@@ -138,6 +164,20 @@ export class DeploymentWorkloads implements Workloads {
       throw err;
     }
   }
+}
+
+/** The label path as a JSON pointer (`/` in the key escaped as `~1`). */
+const managedByPath = `/metadata/labels/${managedByLabel.replaceAll('~', '~0').replaceAll('/', '~1')}`;
+
+export const managedByAviary = (d: V1Deployment): boolean =>
+  d.metadata?.labels?.[managedByLabel] === 'aviary';
+
+function notManaged(namespace: string, name: string): DomainError {
+  return new DomainError(
+    'not-managed',
+    `Deployment ${name} in ${namespace} exists but was not created by Aviary (no ${managedByLabel}: aviary label), so Aviary will not change it; rename or delete it, or label it ${managedByLabel}=aviary if Aviary may replace it`,
+    { deployment: name, namespace },
+  );
 }
 
 export function firstImage(d: V1Deployment): string {

@@ -62,11 +62,19 @@ export const policyRoutes =
             "Replace a target's policy: requireApproval, weekly freeze windows in IANA time zones, and the promotionThreshold (percent, default 50) from which a move up counts as a promotion",
           params: TargetParams,
           body: TargetPolicy,
-          response: { 200: TargetPolicyView, 400: ErrorBody, 404: ErrorBody, 422: ErrorBody, 503: ErrorBody },
+          response: {
+            200: TargetPolicyView,
+            400: ErrorBody,
+            403: ErrorBody,
+            404: ErrorBody,
+            422: ErrorBody,
+            503: ErrorBody,
+          },
         },
       },
       async (request) => {
         const { namespace, service } = request.params;
+        guardrails.assertNamespaceAllowed(namespace);
         // A target that is not there gets no policy: this answers 404/422 with what is missing.
         await deps.router.getWeights(await deps.targets.resolve(namespace, service));
         const before = guardrails.view(namespace, service);

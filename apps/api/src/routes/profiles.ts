@@ -2,12 +2,18 @@ import { ErrorBody, KubeName, MetricProfile, TargetProfile, paths } from '@aviar
 import type { TargetResolver, TrafficRouter } from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { Guardrails } from '../policies.ts';
 import type { Profiles } from '../profiles.ts';
 
 const TargetParams = z.object({ namespace: KubeName, service: KubeName });
 
 export const profileRoutes =
-  (deps: { profiles: Profiles; router: TrafficRouter; targets: TargetResolver }): FastifyPluginAsyncZod =>
+  (deps: {
+    profiles: Profiles;
+    router: TrafficRouter;
+    targets: TargetResolver;
+    guardrails: Guardrails;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       paths.targetProfile,
@@ -41,6 +47,7 @@ export const profileRoutes =
             200: TargetProfile,
             400: ErrorBody,
             401: ErrorBody,
+            403: ErrorBody,
             404: ErrorBody,
             422: ErrorBody,
             503: ErrorBody,
@@ -49,6 +56,7 @@ export const profileRoutes =
       },
       async (request) => {
         const { namespace, service } = request.params;
+        deps.guardrails.assertNamespaceAllowed(namespace);
         await deps.router.getWeights(await deps.targets.resolve(namespace, service));
         const before = await deps.profiles.get(namespace, service);
         const saved = await deps.profiles.put(namespace, service, request.body, request.actor);

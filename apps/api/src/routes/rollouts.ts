@@ -53,13 +53,14 @@ export const rolloutRoutes =
             'The first step must be below 100. During a freeze window a start is 409 change-frozen; on a target with the two-person rule a first step at or above its promotionThreshold is 409 approval-required.',
           headers: IdempotencyHeader,
           body: StartRolloutRequest,
-          response: { 201: Rollout, ...errors },
+          response: { 201: Rollout, 403: ErrorBody, ...errors },
         },
       },
       async (request, reply) => {
-        const { namespace, service, steps = [...defaultSteps] } = request.body;
-        // A start passes the same guardrails as an action: freeze windows and the two-person rule.
-        guardrails.admitStart(namespace, service, steps);
+        const { namespace, service, image, steps = [...defaultSteps] } = request.body;
+        // A start passes the same guardrails as an action (freeze windows, the two-person rule)
+        // and the allowlists of namespaces and registries.
+        guardrails.admitStart(namespace, service, image, steps);
         const { router } = await deps.targets.resolve(namespace, service);
         // Its audit record is written with the rollout and its first event, in one transaction.
         const rollout = await engine.start({ ...request.body, router }, request.actor, {

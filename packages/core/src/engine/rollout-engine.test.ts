@@ -75,6 +75,15 @@ describe('RolloutEngine', () => {
     expect(cluster.calls).toEqual([]);
   });
 
+  it('refuses to start over a canary Deployment Aviary did not create: nothing stored, nothing touched', async () => {
+    cluster.foreignCanary = true;
+    await expect(
+      engine.start({ namespace: 'shop', service: 'checkout', image: 'x:2', router: 'istio' }, 'alice'),
+    ).rejects.toMatchObject({ code: 'not-managed' });
+    expect(history.rollouts.size).toBe(0);
+    expect(cluster.calls).toEqual([]);
+  });
+
   it('adds capacity before traffic going up and removes it after traffic going down', async () => {
     const r = await started();
     await engine.act(r.id, { type: 'set-weight', weight: 50 }, 'alice');

@@ -111,6 +111,8 @@ export class RolloutEngine {
     const [stable, weights] = await Promise.all([
       this.deps.workloads.stable(target),
       this.deps.router.getWeights(target),
+      // Refused before anything is stored: a canary Deployment Aviary did not create stays as it is.
+      this.deps.workloads.assertCanaryManaged(target),
     ]);
     const now = this.now();
     const op: PendingOperation = {
