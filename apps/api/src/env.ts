@@ -48,7 +48,7 @@ const Env = z.object({
     .min(1)
     .max(24 * 30)
     .default(12),
-  /** Failed sign-ins allowed per account and per client address in 15 minutes before 429. */
+  /** Failed sign-ins per account and per client address in 15 minutes before each try waits a growing delay. */
   AVIARY_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   AVIARY_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Authenticating proxies (IPs or CIDRs, comma-separated) whose identity headers are believed. */

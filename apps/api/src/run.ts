@@ -108,6 +108,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const elector = new LeaseElector(kube.config, {
     namespace: env.AVIARY_LEASE_NAMESPACE,
     name: env.AVIARY_LEASE_NAME,
+    log,
   });
   let guard: Guard | undefined;
   let guardrails: Guardrails | undefined;

@@ -1,4 +1,5 @@
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { defaultKubeTimeoutMs, makeApiClient } from './timeout.ts';
 
 export interface KubeConnection {
   /** A kubeconfig file; without one, in-cluster service-account config, else the default kubeconfig. */
@@ -9,6 +10,8 @@ export interface KubeConnection {
    * /var/run/secrets/kubernetes.io/serviceaccount (a root other than `/` only in tests).
    */
   serviceAccountRoot?: string;
+  /** Every call (watches aside) gives up after this long; default 10 s. */
+  timeoutMs?: number;
 }
 
 export interface KubeClients {
@@ -42,12 +45,13 @@ export function loadKubeConfig(conn: KubeConnection): KubeConfig {
 
 export function createKubeClients(conn: KubeConnection): KubeClients {
   const config = loadKubeConfig(conn);
+  const timeoutMs = conn.timeoutMs ?? defaultKubeTimeoutMs;
   return {
     config,
-    apps: config.makeApiClient(AppsV1Api),
-    core: config.makeApiClient(CoreV1Api),
-    custom: config.makeApiClient(CustomObjectsApi),
-    version: config.makeApiClient(VersionApi),
+    apps: makeApiClient(config, AppsV1Api, timeoutMs),
+    core: makeApiClient(config, CoreV1Api, timeoutMs),
+    custom: makeApiClient(config, CustomObjectsApi, timeoutMs),
+    version: makeApiClient(config, VersionApi, timeoutMs),
     server: config.getCurrentCluster()?.server ?? 'unknown',
   };
 }

@@ -1,6 +1,7 @@
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, type RequestOptions, request as httpsRequest } from 'node:https';
 import { ApiException, type KubeConfig } from '@kubernetes/client-node';
+import { defaultKubeTimeoutMs } from './timeout.ts';
 
 /** How long client-node's authentication, once applied, is reused (client-node re-reads token files once a minute). */
 const authReuseMs = 10_000;
@@ -22,6 +23,7 @@ export class LeanHttp {
   constructor(
     private readonly config: KubeConfig,
     private readonly now: () => number = Date.now,
+    private readonly timeoutMs = defaultKubeTimeoutMs,
   ) {}
 
   async json<T>(method: 'PUT' | 'GET', path: string, body?: unknown): Promise<T> {
@@ -78,6 +80,9 @@ export class LeanHttp {
           method,
           headers,
           agent: secure ? this.httpsAgent : this.httpAgent,
+          // The whole exchange, body included, is bounded: an API server that never answers
+          // fails the write instead of hanging the rollback waiting on it.
+          signal: AbortSignal.timeout(this.timeoutMs),
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -98,7 +103,13 @@ export class LeanHttp {
           res.on('error', reject);
         },
       );
-      req.on('error', reject);
+      req.on('error', (err) =>
+        reject(
+          err.name === 'AbortError' || err.name === 'TimeoutError'
+            ? new Error(`the Kubernetes API did not answer ${method} ${path} within ${this.timeoutMs} ms`)
+            : err,
+        ),
+      );
       req.end(payload);
     });
   }

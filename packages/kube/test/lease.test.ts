@@ -80,4 +80,67 @@ describe('LeaseElector on a coordination.k8s.io Lease', () => {
     expect(await a.tick()).toBe(true);
     await a.stop();
   });
+
+  it('times a lease by when this process saw it change, not by the holder’s clock', async () => {
+    const leases = `${sandbox.endpoints.apiServer}/apis/coordination.k8s.io/v1/namespaces/default/leases`;
+    // A holder whose clock runs an hour behind keeps renewing: its lease is not free.
+    const put = async (renewTime: string, resourceVersion?: string) => {
+      const res = await fetch(resourceVersion ? `${leases}/skewed` : leases, {
+        method: resourceVersion ? 'PUT' : 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'skewed', namespace: 'default', ...(resourceVersion ? { resourceVersion } : {}) },
+          spec: { holderIdentity: 'slow-clock', leaseDurationSeconds: 1, renewTime },
+        }),
+      });
+      return ((await res.json()) as { metadata: { resourceVersion: string } }).metadata.resourceVersion;
+    };
+    const hourAgo = (ms = 0) => new Date(Date.now() - 3_600_000 + ms).toISOString();
+    let version = await put(hourAgo());
+    const b = elector('skewed', 'b');
+    expect(await b.tick()).toBe(false);
+    for (let i = 1; i <= 3; i++) {
+      await new Promise((r) => setTimeout(r, 400));
+      version = await put(hourAgo(i * 400), version);
+      expect(await b.tick()).toBe(false);
+    }
+    // It stops renewing (its renewTime would still say "an hour ago"): free once b has seen no
+    // change for the lease's duration.
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(await b.tick()).toBe(true);
+    await b.stop();
+  });
+
+  it('stops leading past the renew deadline, and logs each loss of leadership with why', async () => {
+    const lost: unknown[] = [];
+    const a = new LeaseElector(config, {
+      namespace: 'default',
+      name: 'deadline',
+      identity: 'a',
+      durationSeconds: 15,
+      renewDeadlineSeconds: 1,
+      renewEverySeconds: 3600,
+      log: { warn: (obj) => lost.push(obj) },
+    });
+    expect(await a.tick()).toBe(true);
+    expect(a.isLeader).toBe(true);
+    // No renewal happens (the next is an hour away): past the deadline it no longer acts.
+    await new Promise((r) => setTimeout(r, 1_300));
+    expect(a.isLeader).toBe(false);
+    expect(lost).toEqual([
+      expect.objectContaining({ identity: 'a', why: expect.stringMatching(/renew deadline/) }),
+    ]);
+    expect(await a.tick()).toBe(true);
+    await fetch(`${sandbox.endpoints.apiServer}/_sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ path: 'leases', status: 500 }),
+    });
+    expect(await a.tick()).toBe(false);
+    await fetch(`${sandbox.endpoints.apiServer}/_sandbox/faults`, { method: 'DELETE' });
+    expect(lost).toHaveLength(2);
+    expect(lost[1]).toMatchObject({ why: expect.stringMatching(/could not be renewed/) });
+    await a.stop();
+  });
 });

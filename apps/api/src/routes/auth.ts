@@ -32,6 +32,9 @@ function setCookie(
   );
 }
 
+/** Password checks (scrypt) running at once per account and per client address. */
+const loginConcurrency = { perAccount: 1, perAddress: 2 };
+
 /** Login (password or API token) → session cookie; logout; who am I. */
 export const authRoutes =
   (access: Access): FastifyPluginAsyncZod =>
@@ -44,7 +47,7 @@ export const authRoutes =
           tags: ['auth'],
           summary: 'Sign in with {username, password} or {token} (an API token); sets the session cookie',
           description:
-            'Answers with who you are and the csrfToken to send as x-csrf-token on every change. Five failures per account (or 20 per address) in 15 minutes → 429 with Retry-After.',
+            'Answers with who you are and the csrfToken to send as x-csrf-token on every change. After five failures per account (or 20 per address) in 15 minutes each try waits a delay that doubles per failure, up to a minute: 429 with Retry-After until then. One check per account and two per address run at once; more → 429.',
           body: LoginRequest,
           response: { 200: Me, 400: ErrorBody, 401: ErrorBody, 429: ErrorBody },
         },
@@ -61,22 +64,35 @@ export const authRoutes =
         if (wait > 0)
           throw new DomainError(
             'too-many-attempts',
-            `too many failed sign-ins; try again in ${wait} s, or ask an admin to check the account`,
+            `too many failed sign-ins; try again in ${wait} s (each failure doubles the wait, up to a minute)`,
             { retryAfterSeconds: wait },
           );
+        // Counted as a failure before the (slow) check, so a parallel burst cannot outrun it.
+        const attempt = limiter.begin([
+          { key: address, concurrent: loginConcurrency.perAddress },
+          ...(account ? [{ key: account, concurrent: loginConcurrency.perAccount }] : []),
+        ]);
+        if (!attempt)
+          throw new DomainError(
+            'too-many-attempts',
+            'other sign-ins for this account or from this address are being checked; try again in a second',
+            { retryAfterSeconds: 1 },
+          );
         let principal: Principal | null = null;
-        if ('username' in body)
-          principal = await access.authenticator.byPassword(body.username, body.password);
-        else {
-          try {
-            principal = access.authenticator.byToken(body.token);
-          } catch (err) {
-            if (!isDomainError(err)) throw err;
+        try {
+          if ('username' in body)
+            principal = await access.authenticator.byPassword(body.username, body.password);
+          else {
+            try {
+              principal = access.authenticator.byToken(body.token);
+            } catch (err) {
+              if (!isDomainError(err)) throw err;
+            }
           }
+        } finally {
+          attempt.end(principal !== null);
         }
         if (!principal) {
-          limiter.fail(address);
-          if (account) limiter.fail(account);
           request.audit({
             action: 'login-failed',
             actor: 'username' in body ? body.username.trim().toLowerCase() : '(api token)',
