@@ -15,6 +15,7 @@ import {
 } from '@aviary/core';
 import { binomial, seededRandom } from './lib/random.ts';
 import { fmt, quantile } from './lib/stats.ts';
+import { goal } from './lib/goals.ts';
 
 const runs = Number(process.env.BENCH_GATE_RUNS ?? 1000);
 const TICK_S = 5;
@@ -219,8 +220,7 @@ export async function run(): Promise<void> {
   const w = Math.max(...rows.map((r) => r.check.length));
   const tw = Math.max(...rows.map((r) => r.target.length));
   console.log(`  ${'check'.padEnd(w)}  ${'target'.padEnd(tw)}  measured`);
-  for (const r of rows)
-    console.log(`  ${r.check.padEnd(w)}  ${r.target.padEnd(tw)}  ${r.measured}  ${r.ok ? 'PASS' : 'MISS'}`);
+  for (const r of rows) goal(r.ok, `${r.check.padEnd(w)}  ${r.target.padEnd(tw)}  ${r.measured}`);
   for (const n of notes) console.log(`  note: ${n}`);
   console.log(`  simulated in ${fmt((performance.now() - started) / 1000, 1)} s`);
 }

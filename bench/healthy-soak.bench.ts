@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { readEnv } from '@aviary/api/env';
 import { startServer } from '@aviary/api/run';
 import { startSandbox } from '@aviary/sandbox';
+import { goal } from './lib/goals.ts';
 
 const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
 const token = 'bench-admin-token-0123456789';
@@ -55,9 +56,7 @@ export async function run(): Promise<void> {
     .map(([v, n]) => `${v} ${n}`)
     .join(', ');
   console.log(`  healthy canary at 10% for ${minutes} min, gate read every 5 s: ${seen}`);
-  console.log(
-    `  ${phase === 'rolled-back' ? 'MISS: it was rolled back' : 'PASS: never rolled back'} (phase ${phase})`,
-  );
+  goal(phase !== 'rolled-back', `a healthy canary is never rolled back (phase ${phase})`);
   await server.stop();
   await sandbox.stop();
   await rm(dir, { recursive: true, force: true });

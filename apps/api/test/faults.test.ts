@@ -175,6 +175,16 @@ describe('faults and races', () => {
     await act(rollout.id, { type: 'rollback', reason: 'cleanup' });
   }, 30_000);
 
+  it('answers a HEAD on the event stream at once instead of holding it open', async () => {
+    const res = await fetch(`${stack.server.url}/api/v1/stream`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+  }, 30_000);
+
   it('streams rollout changes and history events as Server-Sent Events', async () => {
     const controller = new AbortController();
     const res = await fetch(`${stack.server.url}/api/v1/stream`, {

@@ -29,6 +29,8 @@ export function streamRoutes(bus: EventBus, heartbeatMs = 15_000) {
           connection: 'keep-alive',
           'x-accel-buffering': 'no',
         });
+        // A HEAD has no body, so Node would hold its headers until an end that never comes.
+        if (request.method === 'HEAD') return void res.end();
         res.write('retry: 2000\n\n');
         let seq = 0;
         const unsubscribe = bus.subscribe((message) => {
