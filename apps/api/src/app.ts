@@ -43,7 +43,8 @@ export interface AppDeps {
   profiles: Profiles;
   guardrails: Guardrails;
   router: TrafficRouter;
-  gateIntervalSeconds: number;
+  /** Seconds between stored chart points: the finest chart step there is. */
+  chartIntervalSeconds: number;
   info: ServerInfo;
   /** The built dashboard to serve at `/`, if there is one. */
   webRoot?: string;
@@ -78,7 +79,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(healthRoutes(deps.readiness, deps.info));
   await app.register(targetRoutes(deps));
   await app.register(rolloutRoutes(deps));
-  await app.register(gateRoutes({ ...deps, intervalSeconds: deps.gateIntervalSeconds }));
+  await app.register(gateRoutes({ ...deps, intervalSeconds: deps.chartIntervalSeconds }));
   await app.register(profileRoutes(deps));
   await app.register(policyRoutes(deps));
   await app.register(streamRoutes(deps.bus));

@@ -156,6 +156,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       }),
     log,
   });
+  const chartIntervalSeconds = Math.max(env.AVIARY_CHART_INTERVAL, env.AVIARY_GATE_INTERVAL);
   guard = new Guard({
     history,
     engine,
@@ -178,6 +179,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     publish: (message) => bus.publish(message),
     isLeader: () => elector.isLeader,
     intervalMs: env.AVIARY_GATE_INTERVAL * 1000,
+    pointIntervalMs: chartIntervalSeconds * 1000,
     chartWindowSeconds: env.AVIARY_CHART_WINDOW,
     log,
   });
@@ -194,7 +196,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       profiles,
       guardrails,
       router,
-      gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
+      chartIntervalSeconds,
       info: {
         version: '0.1.0',
         sandbox: env.AVIARY_SANDBOX === '1',
