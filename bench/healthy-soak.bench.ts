@@ -1,6 +1,7 @@
 // A healthy canary held at 10% for BENCH_SOAK_MINUTES (default 10) on the sandbox with the real
-// Prometheus and the default 5 s gate: it must never be rolled back. Prints how the gate's
-// verdicts were spread over the soak. This is the long run the test suite leaves out.
+// Prometheus and the default gate (every second, mixture SPRT): it must never be rolled back.
+// Prints how the gate's verdicts were spread over the soak and exits non-zero on a rollback.
+// This is the long run the test suite leaves out.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

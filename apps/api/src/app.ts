@@ -51,7 +51,8 @@ export interface AppDeps {
   guardrails: Guardrails;
   router: TrafficRouter;
   targets: TargetResolver;
-  gateIntervalSeconds: number;
+  /** Seconds between stored chart points: the finest chart step there is. */
+  chartIntervalSeconds: number;
   info: ServerInfo;
   /** When set, `/metrics` answers only requests bearing it. */
   metricsToken?: string;
@@ -90,7 +91,7 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(healthRoutes(deps.readiness, deps.info));
   await app.register(targetRoutes(deps));
   await app.register(rolloutRoutes(deps));
-  await app.register(gateRoutes({ ...deps, intervalSeconds: deps.gateIntervalSeconds }));
+  await app.register(gateRoutes({ ...deps, intervalSeconds: deps.chartIntervalSeconds }));
   await app.register(profileRoutes(deps));
   await app.register(policyRoutes(deps));
   await app.register(streamRoutes(deps.bus));

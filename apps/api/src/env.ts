@@ -16,7 +16,9 @@ const Env = z.object({
   AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
   AVIARY_AVAILABLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(180_000),
   /** Seconds between gate evaluations (and metric samples) of every active rollout. */
-  AVIARY_GATE_INTERVAL: z.coerce.number().min(0.2).max(300).default(5),
+  AVIARY_GATE_INTERVAL: z.coerce.number().min(0.2).max(300).default(1),
+  /** Seconds between stored chart points of a rollout (never finer than the gate interval). */
+  AVIARY_CHART_INTERVAL: z.coerce.number().min(0.2).max(300).default(5),
   /** Seconds of data behind each chart point's rates. */
   AVIARY_CHART_WINDOW: z.coerce.number().int().min(5).max(3600).default(30),
   /** Where the guard's leader-election Lease lives. */

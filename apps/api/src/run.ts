@@ -166,6 +166,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       registries: parseList(env.AVIARY_ALLOWED_REGISTRIES),
     },
   });
+  const chartIntervalSeconds = Math.max(env.AVIARY_CHART_INTERVAL, env.AVIARY_GATE_INTERVAL);
   guard = new Guard({
     history,
     engine,
@@ -194,6 +195,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     publish: (message) => bus.publish(message),
     isLeader: () => elector.isLeader,
     intervalMs: env.AVIARY_GATE_INTERVAL * 1000,
+    pointIntervalMs: chartIntervalSeconds * 1000,
     chartWindowSeconds: env.AVIARY_CHART_WINDOW,
     log,
   });
@@ -211,7 +213,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
       guardrails,
       router,
       targets: router,
-      gateIntervalSeconds: env.AVIARY_GATE_INTERVAL,
+      chartIntervalSeconds,
       info: {
         version: '0.1.0',
         sandbox: env.AVIARY_SANDBOX === '1',

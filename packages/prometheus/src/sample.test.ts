@@ -20,7 +20,7 @@ const spec: SampleSpec = {
   ],
 };
 const arms = { namespace: 'shop', stableWorkload: 'web', canaryWorkload: 'web-canary' };
-const gate = { ...arms, window: 600 };
+const gate = { ...arms, window: 600, since: Date.parse('2025-01-01T12:00:00Z') / 1000 };
 const chart = { ...arms, window: 30 };
 
 const s = (metric: Record<string, string>, value: number): VectorSample => ({ metric, timestamp: 0, value });
@@ -217,10 +217,11 @@ describe('sampleRollout', () => {
     });
   });
 
-  it('uses a 1 s window at the very start of a step (Prometheus rejects [0s])', async () => {
+  it('reads step counts as growth since the step began, even at its very first instant', async () => {
     const { client, calls } = fake(new Map(), []);
     await sampleRollout(client, { ...spec, stepStartedAt: now, business: [] });
-    expect(calls[0]?.promql).toContain('[1s]');
+    expect(calls[0]?.promql).toContain(`@ ${now.getTime() / 1000}.000`);
+    expect(calls[0]?.promql).not.toContain('increase(');
   });
 
   it('reports a query that does not return a vector instead of misreading it', async () => {

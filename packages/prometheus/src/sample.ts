@@ -60,7 +60,9 @@ type Outcome = { ok: true; vector: readonly VectorSample[] } | { ok: false; mess
 
 /**
  * One sampling tick for one rollout: 6 mesh queries + 1 per business metric, all in parallel and
- * all evaluated at `now`, so gate counts and chart points describe the same instant.
+ * all evaluated at `now`, so gate counts and chart points describe the same instant. Gate counts are
+ * each counter's growth since the step began (queries/istio.ts), so the first scrape after a weight
+ * change already counts; chart points are rates over the chart window.
  *
  * Never throws. A failed query nulls only what it feeds and puts its message in `unavailable`;
  * with Prometheus down every query fails, so the whole sample is null. Callers treat
@@ -74,7 +76,7 @@ export async function sampleRollout(client: PrometheusQuerier, spec: SampleSpec)
     canaryWorkload: spec.canaryWorkload,
   };
   const stepWindow = Math.max(1, (spec.now.getTime() - spec.stepStartedAt.getTime()) / 1000);
-  const gate = { ...arms, window: stepWindow };
+  const gate = { ...arms, window: stepWindow, since: spec.stepStartedAt.getTime() / 1000 };
   const chart = { ...arms, window: spec.chartWindowSeconds };
   const run = (build: () => string) => settle(client, build, spec.now);
 
@@ -191,7 +193,7 @@ function vectorOf(result: QueryResult): readonly VectorSample[] {
   throw new Error(`the query returned a ${result.resultType}, expected an instant vector`);
 }
 
-/** increase() extrapolates, so counts arrive as floats: whole numbers, never more bad than total. */
+/** Counts can arrive as floats (increase() extrapolates): whole numbers, never more bad than total. */
 function counts(bad: number, total: number): ArmCounts {
   const t = Math.max(0, Math.round(total));
   return { bad: Math.min(t, Math.max(0, Math.round(bad))), total: t };

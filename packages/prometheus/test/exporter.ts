@@ -15,11 +15,15 @@ export interface Traffic {
   latency: Record<number, number>;
   /** Business counters per second, labelled `namespace` and `workload` as the sandbox's scrape does. */
   checkouts?: { started: number; completed: number };
+  /** Seconds after the start before these series exist (a canary's first requests); then from 0. */
+  from?: number;
 }
 
 export interface Exporter {
   /** `host:port` to scrape. */
   address: string;
+  /** Epoch milliseconds at which every counter was 0. */
+  startedAt: number;
   scrapes(): number;
   close(): Promise<void>;
 }
@@ -41,6 +45,7 @@ export async function startExporter(traffic: Traffic[]): Promise<Exporter> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    startedAt,
     scrapes: () => scrapes,
     close: () =>
       new Promise((r) => {
@@ -56,11 +61,13 @@ function exposition(traffic: Traffic[], seconds: number): string {
   const started = ['# TYPE shop_checkouts_started_total counter'];
   const completed = ['# TYPE shop_checkouts_completed_total counter'];
   for (const t of traffic) {
+    const alive = seconds - (t.from ?? 0);
+    if (alive < 0) continue;
     for (const [code, rate] of Object.entries(t.perSecond)) {
       const labels =
         `reporter="${t.reporter ?? 'destination'}",destination_workload="${t.workload}",` +
         `destination_workload_namespace="${t.namespace}",response_code="${code}"`;
-      const count = Math.floor(rate * seconds);
+      const count = Math.floor(rate * alive);
       requests.push(`istio_requests_total{${labels}} ${count}`);
       let share = 0;
       for (const le of BOUNDS_MS) {

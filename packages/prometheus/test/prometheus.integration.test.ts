@@ -9,6 +9,9 @@ import { validateQuery } from '../src/validate.ts';
 import { type Exporter, type Traffic, startExporter } from './exporter.ts';
 import { type RunningPrometheus, startPrometheus } from './prometheus-process.ts';
 
+/** When the `late` canary's series appear, in seconds after the exporter starts. */
+const LATE_S = 3;
+
 // Stable answers 2,000 req/s with 1% 5xx; the canary 500 req/s with 10% 5xx and slower responses.
 // High rates keep the exporter's whole-number rounding far below the tolerances asserted.
 const fast = { 10: 0.5, 25: 0.8, 50: 0.9, 100: 0.96, 250: 0.99, 500: 1 };
@@ -35,6 +38,15 @@ const traffic: Traffic[] = [
   // A canary that never failed: no 5xx series exists for it.
   { namespace: 'clean', workload: 'api', perSecond: { '200': 990, '500': 10 }, latency: fast },
   { namespace: 'clean', workload: 'api-canary', perSecond: { '200': 200 }, latency: fast },
+  // A canary whose series appear only with its first requests, LATE_S after the start.
+  { namespace: 'late', workload: 'api', perSecond: { '200': 1000 }, latency: fast },
+  {
+    namespace: 'late',
+    workload: 'api-canary',
+    perSecond: { '200': 190, '500': 10 },
+    latency: fast,
+    from: LATE_S,
+  },
   // Series that exist but never move: rates are 0, shares and quantiles 0/0 = NaN.
   { namespace: 'idle', workload: 'batch', perSecond: { '200': 0 }, latency: fast },
   { namespace: 'idle', workload: 'batch-canary', perSecond: { '200': 0 }, latency: fast },
@@ -94,8 +106,9 @@ describe('sampleRollout against a real Prometheus', () => {
     expect(sample.unavailable).toBeUndefined();
 
     const { canary, stable } = sample.errors;
-    within(stable?.total, 2000 * GATE_S, 0.1);
-    within(canary?.total, 500 * GATE_S, 0.1);
+    // Growth between the scrapes around the step's start and now: the window ± one 1 s scrape.
+    within(stable?.total, 2000 * GATE_S, 1.2 / GATE_S);
+    within(canary?.total, 500 * GATE_S, 1.2 / GATE_S);
     expect(stable!.bad / stable!.total).toBeCloseTo(0.01, 2);
     expect(canary!.bad / canary!.total).toBeCloseTo(0.1, 2);
 
@@ -109,6 +122,26 @@ describe('sampleRollout against a real Prometheus', () => {
     within(biz?.stable?.denominator, 200 * GATE_S, 0.1);
     expect(biz!.stable!.numerator / biz!.stable!.denominator).toBeCloseTo(0.5, 2);
     expect(biz!.canary!.numerator / biz!.canary!.denominator).toBeCloseTo(0.3, 2);
+  });
+
+  it('counts a series born since the step began from zero, not from its first scrape', async () => {
+    // A moment ago, so no scrape at or before `now` can still land between the two queries.
+    const now = new Date(Date.now() - 1500);
+    const stepStartedAt = new Date(exporter.startedAt + (LATE_S - 1) * 1000);
+    const spec = { ...specFor('late', 'api', 'api-canary'), stepStartedAt, now };
+    const sample = await sampleRollout(client, spec);
+    // Born after the step began, so all of the canary's counter is this step's: exactly its value
+    // now. increase() would start from its first scrape and extrapolate instead.
+    const whole = await client.query(
+      'sum by (destination_workload) (istio_requests_total{destination_workload_namespace="late"})',
+      now,
+    );
+    const value = (whole.result as { metric: Record<string, string>; value: number }[]).find(
+      (v) => v.metric.destination_workload === 'api-canary',
+    )?.value;
+    expect(value).toBeGreaterThan(0);
+    expect(sample.errors.canary?.total).toBe(value);
+    expect(sample.errors.canary!.bad / sample.errors.canary!.total).toBeCloseTo(0.05, 2);
   });
 
   it('gives chart points over the short window, with quantiles equal to histogram_quantile', async () => {

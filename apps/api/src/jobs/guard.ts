@@ -26,6 +26,11 @@ export interface GuardDeps {
   /** Only the process holding the lease rolls back by itself. */
   isLeader: () => boolean;
   intervalMs: number;
+  /**
+   * Chart points are stored (and streamed) at most this often per rollout. The gate runs every
+   * `intervalMs` so a fresh scrape is judged within a second of landing; charts need no such pace.
+   */
+  pointIntervalMs?: number;
   /** The chart window: rates are computed over this many seconds. */
   chartWindowSeconds: number;
   log: { warn(obj: unknown, msg: string): void; error(obj: unknown, msg: string): void };
@@ -40,12 +45,15 @@ interface Evaluated {
 }
 
 /**
- * The background guard: every interval, for every active rollout (paused ones too), one round of
- * Prometheus queries feeds the stored chart points, the live stream and the gate; a confident
- * `fail` rolls back at once when the rollout's profile says so. Viewers never cause queries.
+ * The background guard: every interval (a second by default), for every active rollout (paused
+ * ones too), one round of Prometheus queries feeds the gate, the live stream and, every
+ * `pointIntervalMs`, the stored chart points; a confident `fail` rolls back at once when the
+ * rollout's profile says so. Viewers never cause queries.
  */
 export class Guard implements GateKeeper {
   private readonly latest = new Map<string, Evaluated>();
+  /** When each rollout's last chart point was stored (epoch ms). */
+  private readonly lastPoint = new Map<string, number>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private running: Promise<void> | undefined;
 
@@ -89,6 +97,7 @@ export class Guard implements GateKeeper {
       .listActive()
       .filter((r) => r.phase === 'progressing' || r.phase === 'paused');
     for (const id of this.latest.keys()) if (!active.some((r) => r.id === id)) this.latest.delete(id);
+    for (const id of this.lastPoint.keys()) if (!active.some((r) => r.id === id)) this.lastPoint.delete(id);
     await Promise.all(
       active.map((r) =>
         this.evaluate(r).catch((err) =>
@@ -106,7 +115,8 @@ export class Guard implements GateKeeper {
     const sample = await this.deps.sample(rollout, new Date(stepStartedAt), profile, now);
 
     const points = toPoints(sample);
-    if (points.length > 0) {
+    if (points.length > 0 && this.pointDue(rollout.id, now.getTime())) {
+      this.lastPoint.set(rollout.id, now.getTime());
       this.deps.points.append(rollout.id, points);
       this.deps.publish({ type: 'metrics', rolloutId: rollout.id, points });
     }
@@ -151,6 +161,13 @@ export class Guard implements GateKeeper {
         this.deps.log.warn({ err: err.message, rolloutId: rollout.id }, 'automatic rollback not taken');
       }
     }
+  }
+
+  /** Half a gate interval of slack, so timer jitter does not skip every other point. */
+  private pointDue(rolloutId: string, nowMs: number): boolean {
+    const last = this.lastPoint.get(rolloutId);
+    const every = Math.max(this.deps.pointIntervalMs ?? 0, this.deps.intervalMs);
+    return last === undefined || nowMs - last >= every - this.deps.intervalMs / 2;
   }
 }
 

@@ -24,7 +24,7 @@ export interface GateRouteDeps {
   history: HistoryStore;
   points: MetricPointStore;
   guard: Guard;
-  /** The guard's sampling interval: the finest chart step there is. */
+  /** Seconds between stored chart points: the finest chart step there is. */
   intervalSeconds: number;
 }
 

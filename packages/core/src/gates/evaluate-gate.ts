@@ -3,9 +3,9 @@
  * inconclusive and say why with numbers. Pure: the caller queries Prometheus and passes counts.
  *
  * Each proportion (5xx share, share of requests slower than stable's p95/p99 bucket, each business
- * metric's bad share) goes through Wald's SPRT with H0 at stable + tolerance and H1 at stable +
- * 2·tolerance, which stays valid however often the gate is re-evaluated (sequential-test.ts says
- * how stable's own uncertainty is accounted for). Verdict:
+ * metric's bad share) goes through a sequential test against stable + tolerance that stays valid
+ * however often the gate is re-evaluated: a mixture SPRT to fail, Wald's SPRT to pass
+ * (sequential-test.ts, mixture.ts). Verdict:
  *  - any check `fail` → `fail`, even before bake time or minimum samples: a confident breach (or the
  *    5xx hard limit) rolls back at once;
  *  - `pass` only when bake time has elapsed, the canary has ≥ minSamples requests, and every metric

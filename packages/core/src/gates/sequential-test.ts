@@ -1,25 +1,25 @@
 /**
- * The sequential test behind every proportion check: Wald's SPRT on the canary's cumulative counts,
- *   H0: canary share = p0 = stable + tolerance      (not worse than we tolerate)
- *   H1: canary share = p1 = stable + 2·tolerance    (worse by a clear margin)
- * LLR ≥ ln((1−β)/α) → fail; LLR ≤ ln(β/(1−α)) → pass; otherwise inconclusive.
+ * The sequential test behind every proportion check, on the canary's cumulative counts:
+ *   fail: the mixture SPRT (mixture.ts) of "canary share > stable + tolerance" reaches ln((1−β)/α);
+ *   pass: Wald's SPRT of H0 "share = stable + tolerance" against H1 "share = stable + 2·tolerance"
+ *         reaches ln(β/(1−α));
+ * otherwise inconclusive.
  *
- * Why SPRT: the gate is re-evaluated every few seconds for hours, and a fixed-level test re-run at
- * every tick fails healthy canaries far more often than its α. The likelihood ratio is a martingale
- * under H0, so by Ville's inequality P(it ever reaches 1/α) ≤ α however often we look, and
- * exp(−LLR) is an always-valid p-value.
+ * Why sequential: the gate is re-evaluated every second for hours, and a fixed-level test re-run at
+ * every tick fails healthy canaries far more often than its α. Both likelihood ratios are
+ * (super)martingales under H0, so by Ville's inequality P(ever reaching 1/a) ≤ a however often we
+ * look, and 1/Λ is an always-valid p-value. The fail side is a mixture because a single H1 at
+ * + 2·tolerance weighs every error the same however bad the canary is.
  *
- * Why not the plain plug-in (p0 = stable's observed share + tolerance): it treats stable's share as
+ * Why not the plain plug-in (H0 at stable's observed share + tolerance): it treats stable's share as
  * known. That is fine while stable carries most traffic, but at 50–75% canary weight, or for a
  * business metric with few events, stable's estimate is as noisy as the tolerance; a low draw moves
  * H0 below the truth and a healthy canary "fails". So each side takes the side of stable's
- * uncertainty that protects it: `fail` places H0/H1 at stable's Wilson upper bound (one standard
- * error), `pass` at the lower bound; with stable at 90% of traffic both are close to the plug-in.
- * Measured by bench/gate-simulation (1,000 runs each), plug-in → these bounds:
- *  - healthy canary at 75% weight, conversion 40% ± 1 pp: false fails 2.5% → 0.4% (target ≤ 1%);
- *  - canary exactly at stable + tolerance: fails 1.6% → 1.0% (Ville's bound with stable known: 1.05%);
- *  - canary at 10× stable's 5xx at 1 / 5 req/s: median time to fail 0.97× / 1.06× → 1.13× / 1.20×
- *    of the SPRT's expected time with stable known (target within 2×).
+ * uncertainty that protects it: `fail` widens H0 by the noise stable adds to the comparison
+ * (failNull), `pass` places H0/H1 at stable's lower bound (one standard error). Measured by
+ * bench/gate-simulation (1,000 runs each, checked every second for an hour): healthy canary at 75%
+ * weight with conversion 40% ± 1 pp: false fails 0.4% (target ≤ 1%); canary exactly at stable +
+ * tolerance: fails 0.8% (Ville's bound 1.05%).
  */
 import type { ArmCounts, Verdict } from '@aviary/contracts';
 import { mixtureAlternatives, mixtureLogLr, mixtureSamplesToBound } from './mixture.ts';

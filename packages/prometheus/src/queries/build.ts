@@ -28,6 +28,12 @@ export function sourceQueries(spec: SourceSpec): MeshQueries {
     const sel = extra ? `${spec.matchers(input)},${extra}` : spec.matchers(input);
     return `${fn}(${metric}{${sel}}[${rangeSeconds(input.window)}])`;
   };
+  // A step count: with `since`, each series' growth since the step began (see istio.ts).
+  const counted = (metric: string, input: RolloutQueryInput, extra?: string) => {
+    if (input.since === undefined) return over('increase', metric, input, extra);
+    const series = `${metric}{${extra ? `${spec.matchers(input)},${extra}` : spec.matchers(input)}}`;
+    return `((${series} - ${series} @ ${input.since.toFixed(3)}) >= 0 or ${series} + 0)`;
+  };
   const grouped = (by: string, inner: string, input: RolloutQueryInput) => {
     const expr = `sum by (${by}) (${inner})`;
     if (!spec.relabel) return expr;
@@ -41,10 +47,9 @@ export function sourceQueries(spec: SourceSpec): MeshQueries {
     workloadLabel: armLabel,
     ...(spec.arms ? { arms: spec.arms } : {}),
     latencyUnitMs: spec.latencyUnitMs,
-    requests: (input) => grouped(spec.groupBy, over('increase', spec.requests, input), input),
-    serverErrors: (input) =>
-      grouped(spec.groupBy, over('increase', spec.requests, input, spec.failed), input),
-    latencyBuckets: (input) => grouped(`${spec.groupBy}, le`, over('increase', spec.buckets, input), input),
+    requests: (input) => grouped(spec.groupBy, counted(spec.requests, input), input),
+    serverErrors: (input) => grouped(spec.groupBy, counted(spec.requests, input, spec.failed), input),
+    latencyBuckets: (input) => grouped(`${spec.groupBy}, le`, counted(spec.buckets, input), input),
     requestRate: (input) => rate(input),
     errorShare: (input) => {
       const all = rate(input);

@@ -19,6 +19,20 @@ describe('Istio PromQL builders', () => {
     );
   });
 
+  it('counts since the step began as each series’ growth, new or reset series from zero', () => {
+    const since = { ...input, since: 1_767_225_600.5 };
+    const series = `istio_requests_total{${sel}}`;
+    expect(q.requests(since)).toBe(
+      `sum by (destination_workload) (((${series} - ${series} @ 1767225600.500) >= 0 or ${series} + 0))`,
+    );
+    const failed = `istio_requests_total{${sel},response_code=~"5.."}`;
+    expect(q.serverErrors(since)).toBe(
+      `sum by (destination_workload) (((${failed} - ${failed} @ 1767225600.500) >= 0 or ${failed} + 0))`,
+    );
+    expect(q.latencyBuckets(since)).toContain('istio_request_duration_milliseconds_bucket{');
+    expect(q.latencyBuckets(since)).toMatch(/^sum by \(destination_workload, le\) \(\(\(/);
+  });
+
   it('reads latency buckets per arm and le', () => {
     expect(q.latencyBuckets(input)).toBe(
       `sum by (destination_workload, le) (increase(istio_request_duration_milliseconds_bucket{${sel}}[300s]))`,

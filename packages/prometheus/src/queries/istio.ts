@@ -26,12 +26,26 @@ function over(fn: 'increase' | 'rate', metric: string, input: RolloutQueryInput,
   return `${fn}(${metric}{${sel}}[${rangeSeconds(input.window)}])`;
 }
 
+/**
+ * A step count: with `since`, each series' growth since the step began — its value now minus its
+ * value then (`@`), a series born since counted from 0 and one that reset counted from the reset
+ * (`>= 0` drops the negative difference, `or` brings the series back whole; `+ 0` drops the
+ * metric name so `or` matches it against the nameless difference). Not increase() over the step:
+ * that needs two samples inside the window, so a weight change shows nothing until its second
+ * scrape, and it extrapolates a new series' first samples instead of counting them.
+ */
+function counted(metric: string, input: RolloutQueryInput, extra?: string): string {
+  if (input.since === undefined) return over('increase', metric, input, extra);
+  const series = `${metric}{${extra ? `${matchers(input)},${extra}` : matchers(input)}}`;
+  return `((${series} - ${series} @ ${input.since.toFixed(3)}) >= 0 or ${series} + 0)`;
+}
+
 export const istioQueries: MeshQueries = {
   workloadLabel: 'destination_workload',
   latencyUnitMs: 1,
-  requests: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input)})`,
-  serverErrors: (input) => `${BY_WORKLOAD} (${over('increase', REQUESTS, input, FIVE_XX)})`,
-  latencyBuckets: (input) => `sum by (destination_workload, le) (${over('increase', BUCKETS, input)})`,
+  requests: (input) => `${BY_WORKLOAD} (${counted(REQUESTS, input)})`,
+  serverErrors: (input) => `${BY_WORKLOAD} (${counted(REQUESTS, input, FIVE_XX)})`,
+  latencyBuckets: (input) => `sum by (destination_workload, le) (${counted(BUCKETS, input)})`,
   requestRate: (input) => `${BY_WORKLOAD} (${over('rate', REQUESTS, input)})`,
   errorShare: (input) => {
     const all = `${BY_WORKLOAD} (${over('rate', REQUESTS, input)})`;

@@ -5,6 +5,11 @@ export interface RolloutQueryInput {
   canaryWorkload: string;
   /** Range of the `[…]` selector in seconds (rounded; at least 1). */
   window: number;
+  /**
+   * When the step began (Unix seconds). Set, the step counts (requests, serverErrors,
+   * latencyBuckets) are each counter's growth since then instead of increase() over `window`.
+   */
+  since?: number;
 }
 
 /**
@@ -20,11 +25,11 @@ export interface MeshQueries {
   arms?(input: RolloutQueryInput): { canary: string; stable: string };
   /** Milliseconds per unit of the latency buckets' `le` (Istio, Linkerd: 1; seconds: 1000). */
   latencyUnitMs: number;
-  /** Requests in the window (counts from increase(): extrapolated floats). */
+  /** Requests since `since` (or in the window: increase()'s extrapolated floats). */
   requests(input: RolloutQueryInput): string;
-  /** 5xx responses in the window. */
+  /** 5xx responses since `since` (or in the window). */
   serverErrors(input: RolloutQueryInput): string;
-  /** Cumulative latency bucket counts in the window, grouped by workload and `le` (in `latencyUnitMs`). */
+  /** Cumulative latency bucket counts since `since` (or in the window), by workload and `le` (in `latencyUnitMs`). */
   latencyBuckets(input: RolloutQueryInput): string;
   /** Requests per second over the window, for charts. */
   requestRate(input: RolloutQueryInput): string;
