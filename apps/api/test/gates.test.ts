@@ -110,6 +110,12 @@ describe('automatic rollback', () => {
     const errors = gate.checks.find((c: Json) => c.name === 'error-rate');
     expect(errors.canaryCounts.total).toBeGreaterThan(0);
     expect(errors.explanation).toMatch(/canary/);
+    // Beside the verdict: what the counts cannot rule out, and which way each metric reads.
+    expect(errors.direction).toBe('lower-is-better');
+    expect(errors.canaryUpperBound).toBeGreaterThanOrEqual(errors.canary);
+    expect(errors.canaryUpperBound).toBeLessThan(1);
+    const latency = gate.checks.find((c: Json) => c.kind === 'latency');
+    expect(latency.thresholdMs).toBeGreaterThan(0);
     expect((await stack.api('GET', `/api/v1/rollouts/${r.id}`)).body.phase).toBe('progressing');
     // A passing gate lets the release manager step without an override.
     const step = await act(r.id, { type: 'step', reason: 'gate passed' });

@@ -103,6 +103,18 @@ export const CheckResult = z.object({
   secondsToSignificance: z.number().nullable(),
   /** One line with numbers, for people. */
   explanation: z.string(),
+  /**
+   * Which way is better for the measured share as people read it: business metrics that are
+   * higher-is-better are shown as their good share (conversion), `canary`/`stable` stay bad shares.
+   */
+  direction: Direction.optional(),
+  /** The latency check's "slow" bound: a request slower than this many ms counts as bad. */
+  thresholdMs: z.number().nullable().optional(),
+  /**
+   * The largest bad share the canary's counts so far are still consistent with: an exact one-sided
+   * 95% Clopper–Pearson upper bound (null without canary data). Describes the data, not a decision.
+   */
+  canaryUpperBound: z.number().nullable().optional(),
 });
 export type CheckResult = z.infer<typeof CheckResult>;
 

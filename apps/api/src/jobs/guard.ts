@@ -6,6 +6,7 @@ import {
   type RolloutEngine,
   type StoredRollout,
   currentStepStart,
+  describeChecks,
   evaluateGate,
   isDomainError,
 } from '@aviary/core';
@@ -121,7 +122,7 @@ export class Guard implements GateKeeper {
       this.deps.publish({ type: 'metrics', rolloutId: rollout.id, points });
     }
 
-    const gate = evaluateGate({
+    const decided = evaluateGate({
       profile,
       now,
       stepStartedAt: new Date(stepStartedAt),
@@ -135,6 +136,7 @@ export class Guard implements GateKeeper {
         ? { unavailable: sample.unavailable }
         : {}),
     });
+    const gate = describeChecks(decided, { profile, latencyThresholdMs: sample.latency.thresholdMs });
     // A rollout that moved while we were sampling gets a fresh look next round.
     const fresh = this.deps.history.get(rollout.id);
     if (!fresh || fresh.weight !== rollout.weight) return;

@@ -3,7 +3,6 @@ import { type FormEvent, useId, useState } from 'react';
 import { useRolloutAction } from '../../api/mutations.ts';
 import { Dialog } from '../../components/Dialog.tsx';
 import type { ActionButton } from './actions.ts';
-import { toGateView } from './transforms.ts';
 import { ErrorState } from '../../components/StatusMessage.tsx';
 
 interface Props {
@@ -38,7 +37,7 @@ export function ActionDialog({ action, rollout, gate, onClose }: Props) {
   // The API said whether the gate holds this action back; lowering the weight it never does.
   const overriding = action.override && (action.type !== 'set-weight' || weight > rollout.weight);
   const reasonRequired = overriding || action.type === 'rollback' || action.type === 'promote';
-  const blocking = gate ? toGateView(gate).blocking : [];
+  const blocking = gate ? gate.checks.filter((c) => c.verdict !== 'pass') : [];
 
   const submit = (e: FormEvent) => {
     e.preventDefault();

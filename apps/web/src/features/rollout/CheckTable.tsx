@@ -1,47 +1,46 @@
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { VerdictBadge } from '../../components/VerdictBadge.tsx';
-import type { CheckRow } from './types.ts';
+import { type MetricCells, type MetricPresentation, metricCells } from './gate-presentation.ts';
 
-const columns: readonly Column<CheckRow>[] = [
-  { id: 'name', label: 'Check', getValue: (c) => c.name },
+type Row = MetricPresentation & { cells: MetricCells };
+
+const columns: readonly Column<Row>[] = [
+  { id: 'name', label: 'Metric', getValue: (m) => m.title },
   {
     id: 'verdict',
     label: 'Verdict',
-    getValue: (c) => c.verdict,
-    render: (c) => <VerdictBadge verdict={c.verdict} />,
+    getValue: (m) => m.verdict,
+    render: (m) => <VerdictBadge verdict={m.verdict} />,
   },
-  { id: 'canary', label: 'Canary', getValue: (c) => c.canary },
-  { id: 'stable', label: 'Stable', getValue: (c) => c.stable },
-  { id: 'tolerance', label: 'Allowed', getValue: (c) => c.tolerance },
-  { id: 'counts', label: 'Bad/total', getValue: (c) => c.counts },
-  { id: 'pValue', label: 'p', getValue: (c) => c.pValue },
-  { id: 'eta', label: 'Needs', getValue: (c) => c.samplesNeeded, render: (c) => needs(c) },
+  { id: 'canary', label: 'Canary', getValue: (m) => m.cells.canary },
+  { id: 'stable', label: 'Stable', getValue: (m) => m.cells.stable },
+  { id: 'allowance', label: 'Allowed', getValue: (m) => m.cells.allowance },
+  { id: 'counts', label: 'Counts', getValue: (m) => m.cells.counts },
+  { id: 'samples', label: 'Samples', getValue: (m) => m.cells.samples },
 ];
 
-function needs(c: CheckRow): string {
-  if (c.verdict === 'pass') return '—';
-  if (c.samplesNeeded === '—' && c.timeToSignificance === '—') return '—';
-  return `${c.samplesNeeded} (~${c.timeToSignificance})`;
-}
-
-/** Each check's numbers, with its plain-language explanation underneath. */
-export function CheckTable({ checks }: { checks: CheckRow[] }) {
+/** Each metric's numbers (the same cells as its tile), with the gate's sentence underneath. */
+export function CheckTable({ metrics }: { metrics: MetricPresentation[] }) {
+  const rows = metrics.map((m) => ({ ...m, cells: metricCells(m) }));
   return (
     <>
       {/* The panel is narrow beside the charts: the table scrolls rather than spill out. */}
       <div className="table-scroll">
         <DataTable
           columns={columns}
-          rows={checks}
-          rowKey={(c) => c.name}
+          rows={rows}
+          rowKey={(m) => m.name}
           caption="Gate checks"
           empty="No checks"
         />
       </div>
       <ul className="explanations">
-        {checks.map((c) => (
-          <li key={c.name} data-check={c.name}>
-            <strong>{c.name}:</strong> {c.explanation}
+        {rows.map((m) => (
+          <li key={m.name} data-check={m.name}>
+            <strong>{m.title}:</strong> {m.explanation}
+            {m.cells.stillPossible ? (
+              <span className="still-possible"> ({m.cells.stillPossible})</span>
+            ) : null}
           </li>
         ))}
       </ul>

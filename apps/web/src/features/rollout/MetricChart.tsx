@@ -3,6 +3,7 @@ import {
   Legend,
   Line,
   LineChart,
+  ReferenceDot,
   ReferenceLine,
   ResponsiveContainer,
   Tooltip,
@@ -83,6 +84,37 @@ export function MetricChart({ model, height = 220 }: { model: ChartModel; height
             connectNulls
             isAnimationActive={false}
           />
+          {model.thin ? (
+            <Line
+              yAxisId="value"
+              dataKey="canaryThin"
+              name={`canary (thin: n=${model.thin.n})`}
+              className="series-canary-thin"
+              stroke={seriesColors.canary}
+              strokeWidth={2}
+              strokeDasharray="3 4"
+              dot={false}
+              connectNulls
+              isAnimationActive={false}
+            />
+          ) : null}
+          {model.thin ? (
+            <ReferenceDot
+              yAxisId="value"
+              x={model.thin.t}
+              y={model.thin.value}
+              r={3}
+              fill={seriesColors.canary}
+              stroke="none"
+              className="thin-n"
+              label={{
+                value: `n=${model.thin.n}`,
+                position: 'left',
+                fontSize: 11,
+                fill: seriesColors.canary,
+              }}
+            />
+          ) : null}
           <Line
             yAxisId="weight"
             dataKey="weight"
@@ -95,20 +127,17 @@ export function MetricChart({ model, height = 220 }: { model: ChartModel; height
             connectNulls
             isAnimationActive={false}
           />
-          {model.threshold ? (
+          {model.thresholds.map((line) => (
             <ReferenceLine
+              key={line.label}
               yAxisId="value"
-              y={model.threshold.value}
+              y={line.value}
               stroke="#e03131"
               strokeDasharray="6 3"
-              label={{
-                value: model.threshold.label,
-                position: 'insideTopRight',
-                fontSize: 11,
-                fill: '#e03131',
-              }}
+              className="threshold"
+              label={{ value: line.label, position: 'insideTopRight', fontSize: 11, fill: '#e03131' }}
             />
-          ) : null}
+          ))}
           {model.markers.map((m) => (
             <ReferenceLine
               key={`${m.t}-${m.action}`}

@@ -1,13 +1,26 @@
+import type { GateResult } from '@aviary/contracts';
 import { useMemo } from 'react';
 import { useMetrics } from '../../api/queries.ts';
 import { ErrorState, Loading } from '../../components/StatusMessage.tsx';
 import { MetricChart } from './MetricChart.tsx';
+import { chartGate } from './gate-thresholds.ts';
 import { toChartModels } from './transforms.ts';
 
-/** Every chart of a rollout: fetched once, then extended by the stream's points. */
-export function RolloutCharts({ id, at }: { id: string; at: string | null }) {
+/** Every chart of a rollout: fetched once, then extended by the stream's points; lines from the live gate. */
+export function RolloutCharts({
+  id,
+  at,
+  gate,
+}: {
+  id: string;
+  at: string | null;
+  gate?: GateResult | undefined;
+}) {
   const metrics = useMetrics(id);
-  const models = useMemo(() => (metrics.data ? toChartModels(metrics.data, at) : []), [metrics.data, at]);
+  const models = useMemo(
+    () => (metrics.data ? toChartModels(metrics.data, at, chartGate(gate, metrics.data.thresholds)) : []),
+    [metrics.data, at, gate],
+  );
   if (metrics.isPending) return <Loading what="charts" />;
   if (metrics.isError) return <ErrorState error={metrics.error} retry={() => void metrics.refetch()} />;
   const empty = models.every((m) => !m.hasData.canary && !m.hasData.stable);

@@ -41,7 +41,7 @@ export function RolloutPage({ id, at }: { id: string; at: string | null }) {
       <RolloutHeader rollout={r} />
       <div className="rollout-grid">
         <Suspense fallback={<Loading what="charts" />}>
-          <RolloutCharts id={id} at={at} />
+          <RolloutCharts id={id} at={at} gate={finished ? undefined : gate.data} />
         </Suspense>
         <aside className="rollout-side">
           {finished ? (
@@ -49,7 +49,7 @@ export function RolloutPage({ id, at }: { id: string; at: string | null }) {
               This rollout is {r.phase}: there is no gate any more. The charts replay stored data.
             </Empty>
           ) : gate.data ? (
-            <GatePanel gate={gate.data} />
+            <GatePanel gate={gate.data} weight={r.weight} />
           ) : gate.isError ? (
             <ErrorState error={gate.error} retry={() => void gate.refetch()} />
           ) : (

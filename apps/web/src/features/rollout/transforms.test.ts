@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { checkFixture, gateFixture, metricsFixture, pointFixture } from '../../test/fixtures.ts';
+import { metricsFixture, pointFixture } from '../../test/fixtures.ts';
+import { inconclusiveGate, passGate } from '../../test/gate-fixtures.ts';
+import { chartGate } from './gate-thresholds.ts';
 import {
   baseSeries,
   decimate,
-  gateState,
   mergeMarkers,
+  splitThin,
   toChartModels,
   toChartRows,
-  toGateView,
   weightAt,
 } from './transforms.ts';
+import type { ChartRow } from './types.ts';
 
 const t = (s: number) => Date.parse('2025-01-01T10:00:00.000Z') + s * 1000;
 const errorRate = baseSeries[0]!.pick;
@@ -64,9 +66,8 @@ describe('toChartModels', () => {
       'p99',
       'business:checkout-conversion',
     ]);
-    expect(models[0]?.threshold).toEqual({ value: 5, label: 'max 5.0%' });
-    expect(models[2]?.threshold?.value).toBe(100);
-    expect(models[4]?.threshold).toBeNull();
+    // Without a gate only the positions are drawn, no lines.
+    expect(models[0]?.thresholds).toEqual([]);
     expect(models[0]?.markers).toEqual([
       { t: t(15), action: 'step', label: 'step 5%', title: 'step by admin: looks good' },
     ]);
@@ -75,83 +76,42 @@ describe('toChartModels', () => {
     expect(models[4]?.rows[1]?.canary).toBeCloseTo(60);
   });
 
+  it("draws the gate's lines: stable + allowance and the hard limit, the slow bound on latency", () => {
+    const models = toChartModels(
+      metricsFixture(),
+      null,
+      chartGate(inconclusiveGate, metricsFixture().thresholds),
+    );
+    const by = Object.fromEntries(models.map((m) => [m.key, m.thresholds]));
+    expect(by.errorRate?.map((l) => l.label)).toEqual(['allowed: stable +0.5 pp = 0.94%', 'hard limit 5%']);
+    expect(by.p95).toEqual([{ value: 250, label: 'slow > 250 ms' }]);
+    expect(by['business:checkout-conversion']?.[0]?.label).toBe('allowed: stable −5 pp = 50.6%');
+  });
+
+  it('dashes the canary while its data is thin, labelled with its n; not once it has enough', () => {
+    const metrics = metricsFixture();
+    const thin = { ...inconclusiveGate, stepStartedAt: metrics.from };
+    const models = toChartModels(metrics, null, chartGate(thin, metrics.thresholds));
+    expect(models[0]?.thin).toMatchObject({ n: 8 });
+    expect(models[0]?.rows.every((r) => r.canary === null)).toBe(true);
+    expect(models[0]?.rows.some((r) => typeof r.canaryThin === 'number')).toBe(true);
+    const enough = toChartModels(metrics, null, chartGate(passGate, metrics.thresholds));
+    expect(enough[0]?.thin).toBeNull();
+    expect(enough[0]?.rows.some((r) => r.canary !== null)).toBe(true);
+  });
+
+  it('joins the solid and the dashed canary line at the step start', () => {
+    const rows: ChartRow[] = [10, 20, 30].map((s) => ({ t: t(s), canary: s, stable: 1, weight: 5 }));
+    expect(splitThin(rows, t(20))).toEqual({ t: t(30), value: 30 });
+    expect(rows.map((r) => [r.canary, r.canaryThin])).toEqual([
+      [10, 10],
+      [null, 20],
+      [null, 30],
+    ]);
+  });
+
   it('has no highlight for an invalid ?at', () => {
     expect(toChartModels(metricsFixture(), 'yesterday')[0]?.highlight).toBeNull();
-  });
-});
-
-describe('gateState and toGateView', () => {
-  const noData = gateFixture({
-    verdict: 'inconclusive',
-    canaryRequestRate: null,
-    checks: [
-      checkFixture({ name: 'sample-size', kind: 'sample-size', verdict: 'inconclusive', samplesNeeded: 200 }),
-      checkFixture({ verdict: 'inconclusive', canary: null, stable: null, canaryCounts: null }),
-    ],
-  });
-  const needsSamples = gateFixture({
-    verdict: 'inconclusive',
-    bakeSecondsRemaining: 30,
-    checks: [
-      checkFixture({
-        name: 'bake-time',
-        kind: 'bake-time',
-        verdict: 'inconclusive',
-        secondsToSignificance: 30,
-      }),
-      checkFixture({
-        name: 'sample-size',
-        kind: 'sample-size',
-        verdict: 'inconclusive',
-        samplesNeeded: 150,
-        canaryCounts: { bad: 0, total: 50 },
-      }),
-      checkFixture({
-        verdict: 'inconclusive',
-        secondsToSignificance: 125,
-        canaryCounts: { bad: 0, total: 50 },
-      }),
-    ],
-  });
-  const baking = gateFixture({
-    verdict: 'inconclusive',
-    bakeSecondsRemaining: 42,
-    checks: [checkFixture({ name: 'bake-time', kind: 'bake-time', verdict: 'inconclusive' }), checkFixture()],
-  });
-
-  it.each([
-    ['pass', gateFixture(), 'pass'],
-    ['fail', gateFixture({ verdict: 'fail' }), 'fail'],
-    ['no data', noData, 'no-data'],
-    ['needs samples', needsSamples, 'needs-samples'],
-    ['baking', baking, 'baking'],
-    ['not evaluated', gateFixture({ verdict: 'inconclusive', checks: [] }), 'not-evaluated'],
-  ])('%s', (_name, gate, state) => expect(gateState(gate)).toBe(state));
-
-  it('formats the numbers a release manager reads', () => {
-    const view = toGateView(needsSamples);
-    expect(view).toMatchObject({
-      state: 'needs-samples',
-      bakeLeft: '30s',
-      samplesSoFar: '50',
-      samplesNeeded: '150',
-      timeToSignificance: '2m 05s',
-      requestRate: '2.0 req/s',
-    });
-    expect(view.checks[2]).toMatchObject({
-      canary: '0.20%',
-      stable: '0.21%',
-      tolerance: '+0.5%',
-      counts: '0/50 vs 40/19,000',
-    });
-    expect(view.blocking.map((c) => c.name)).toEqual(['bake-time', 'sample-size', 'error-rate']);
-  });
-
-  it('has nothing blocking and no time to significance when it passed', () => {
-    const view = toGateView(gateFixture());
-    expect(view.blocking).toEqual([]);
-    expect(view.timeToSignificance).toBeNull();
-    expect(view.bakeLeft).toBeNull();
   });
 });
 

@@ -1,21 +1,12 @@
-import type { CheckResult, GateResult, MetricPoint, MetricsResponse } from '@aviary/contracts';
-import { formatCount, formatDuration, formatMs, formatPercent } from '../../lib/format.ts';
-import type {
-  ChartMarker,
-  ChartModel,
-  ChartRow,
-  CheckRow,
-  GateState,
-  GateView,
-  SeriesUnit,
-} from './types.ts';
+import type { MetricPoint, MetricsResponse } from '@aviary/contracts';
+import type { ChartThreshold } from './gate-thresholds.ts';
+import type { ChartMarker, ChartModel, ChartRow, SeriesUnit } from './types.ts';
 
 interface SeriesDef {
   key: string;
   title: string;
   unit: SeriesUnit;
   pick: (p: MetricPoint) => number | null;
-  threshold: (m: MetricsResponse) => { value: number; label: string } | null;
 }
 
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? null : v * 100);
@@ -25,10 +16,6 @@ const latency = (q: 'p50' | 'p95' | 'p99'): SeriesDef => ({
   title: `Latency ${q}`,
   unit: 'ms',
   pick: (p) => p[q],
-  threshold: (m) =>
-    m.thresholds.latencyMs === null
-      ? null
-      : { value: m.thresholds.latencyMs, label: `slow ≥ ${formatMs(m.thresholds.latencyMs)}` },
 });
 
 /** The fixed charts of every rollout, in the order a release manager reads them. */
@@ -38,10 +25,6 @@ export const baseSeries: readonly SeriesDef[] = [
     title: 'Error rate (5xx)',
     unit: 'percent',
     pick: (p) => percent(p.errorRate),
-    threshold: (m) =>
-      m.thresholds.errorRate === null
-        ? null
-        : { value: m.thresholds.errorRate * 100, label: `max ${formatPercent(m.thresholds.errorRate, 1)}` },
   },
   latency('p50'),
   latency('p95'),
@@ -57,7 +40,6 @@ export function businessSeries(metrics: MetricsResponse): SeriesDef[] {
     title: name,
     unit: 'percent' as const,
     pick: (p: MetricPoint) => percent(p.business[name]),
-    threshold: () => null,
   }));
 }
 
@@ -175,8 +157,39 @@ export function mergeMarkers(markers: readonly ChartMarker[], minGapMs: number):
   return merged;
 }
 
+/** What the gate adds to the charts: its lines, and where the canary's data is still thin. */
+export interface ChartGate {
+  thresholds: Record<string, ChartThreshold[]>;
+  /** Since when (ms) the canary has fewer requests than the minimum, and how many it has. */
+  thin: { from: number; n: number } | null;
+}
+
+/**
+ * Move the canary's values from `from` on to the dashed `canaryThin` series (the point before
+ * joins both, so the line stays continuous); returns the last thin point for the `n` label.
+ */
+export function splitThin(rows: ChartRow[], from: number): { t: number; value: number } | null {
+  let last: { t: number; value: number } | null = null;
+  let previous: ChartRow | null = null;
+  for (const r of rows) {
+    if (r.t < from) {
+      if (r.canary !== null) previous = r;
+      continue;
+    }
+    if (previous && previous.canaryThin === undefined) previous.canaryThin = previous.canary;
+    r.canaryThin = r.canary;
+    r.canary = null;
+    if (r.canaryThin !== null) last = { t: r.t, value: r.canaryThin };
+  }
+  return last;
+}
+
 /** Every chart of the rollout page, ready to draw. */
-export function toChartModels(metrics: MetricsResponse, highlightIso?: string | null): ChartModel[] {
+export function toChartModels(
+  metrics: MetricsResponse,
+  highlightIso?: string | null,
+  gate: ChartGate | null = null,
+): ChartModel[] {
   const span = Math.max(1, Date.parse(metrics.to) - Date.parse(metrics.from));
   const markers = mergeMarkers(toMarkers(metrics), span / 40);
   const highlight = highlightIso ? ms(highlightIso) : Number.NaN;
@@ -184,91 +197,22 @@ export function toChartModels(metrics: MetricsResponse, highlightIso?: string | 
     const rows = decimate(toChartRows(metrics, def.pick));
     const first = rows[0]?.t ?? ms(metrics.from);
     const last = rows.at(-1)?.t ?? ms(metrics.to);
+    const hasCanary = rows.some((r) => r.canary !== null);
+    const thinEnd = gate?.thin ? splitThin(rows, gate.thin.from) : null;
     return {
       key: def.key,
       title: def.title,
       unit: def.unit,
       rows,
-      threshold: def.threshold(metrics),
+      thresholds: gate?.thresholds[def.key] ?? [],
+      thin: gate?.thin && thinEnd ? { n: gate.thin.n, ...thinEnd } : null,
       markers,
       highlight: Number.isFinite(highlight) ? highlight : null,
       domain: [Math.min(first, ms(metrics.from)), Math.max(last, first + 1)],
       hasData: {
-        canary: rows.some((r) => r.canary !== null),
+        canary: hasCanary,
         stable: rows.some((r) => r.stable !== null),
       },
     };
   });
-}
-
-const shareKinds = new Set<CheckResult['kind']>(['error-rate', 'latency', 'business']);
-
-export function toCheckRow(c: CheckResult): CheckRow {
-  const share = shareKinds.has(c.kind);
-  const counts = (x: CheckResult['canaryCounts']) =>
-    x ? `${formatCount(x.bad)}/${formatCount(x.total)}` : '—';
-  return {
-    name: c.name,
-    kind: c.kind,
-    verdict: c.verdict,
-    canary: share ? formatPercent(c.canary) : '—',
-    stable: share ? formatPercent(c.stable) : '—',
-    tolerance: c.tolerance === null ? '—' : `+${formatPercent(c.tolerance, 1)}`,
-    counts: share ? `${counts(c.canaryCounts)} vs ${counts(c.stableCounts)}` : '—',
-    pValue: c.pValue === null ? '—' : c.pValue < 0.001 ? '<0.001' : c.pValue.toFixed(3),
-    samplesNeeded: c.samplesNeeded === null ? '—' : formatCount(c.samplesNeeded),
-    timeToSignificance: formatDuration(c.secondsToSignificance),
-    explanation: c.explanation,
-  };
-}
-
-export function gateState(gate: GateResult): GateState {
-  if (gate.verdict === 'pass') return 'pass';
-  if (gate.verdict === 'fail') return 'fail';
-  if (gate.checks.length === 0) return 'not-evaluated';
-  const open = gate.checks.filter((c) => c.verdict !== 'pass');
-  if (open.every((c) => c.kind === 'bake-time')) return 'baking';
-  const metricChecks = gate.checks.filter((c) => shareKinds.has(c.kind));
-  const noData = !gate.canaryRequestRate || metricChecks.every((c) => c.canary === null);
-  return noData ? 'no-data' : 'needs-samples';
-}
-
-const headlines: Record<GateState, string> = {
-  pass: 'Gate passed: safe to take the next step',
-  fail: 'Gate failed: the canary is worse than stable',
-  'no-data': 'Inconclusive: no canary data yet',
-  'needs-samples': 'Inconclusive: needs more samples',
-  baking: 'Inconclusive: baking',
-  'not-evaluated': 'Not evaluated yet',
-};
-
-/** The gate panel's view model: every number formatted, the blocking checks picked out. */
-export function toGateView(gate: GateResult): GateView {
-  const state = gateState(gate);
-  const checks = gate.checks.map(toCheckRow);
-  const requests =
-    gate.checks.find((c) => c.kind === 'error-rate')?.canaryCounts?.total ??
-    gate.checks.find((c) => c.kind === 'sample-size')?.canaryCounts?.total ??
-    null;
-  const sampleCheck = gate.checks.find((c) => c.kind === 'sample-size');
-  const etas = gate.checks
-    .filter((c) => c.verdict !== 'pass' && c.secondsToSignificance !== null)
-    .map((c) => c.secondsToSignificance as number);
-  return {
-    verdict: gate.verdict,
-    state,
-    headline: headlines[state],
-    summary: gate.summary,
-    evaluatedAt: gate.evaluatedAt,
-    bakeLeft: gate.bakeSecondsRemaining > 0 ? formatDuration(gate.bakeSecondsRemaining) : null,
-    samplesSoFar: formatCount(requests ?? 0),
-    samplesNeeded:
-      sampleCheck && sampleCheck.verdict !== 'pass' && sampleCheck.samplesNeeded !== null
-        ? formatCount(sampleCheck.samplesNeeded)
-        : null,
-    timeToSignificance: etas.length && state !== 'pass' ? formatDuration(Math.max(...etas)) : null,
-    requestRate: gate.canaryRequestRate === null ? '—' : `${gate.canaryRequestRate.toFixed(1)} req/s`,
-    checks,
-    blocking: checks.filter((c) => c.verdict !== 'pass'),
-  };
 }

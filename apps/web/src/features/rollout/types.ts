@@ -1,4 +1,4 @@
-import type { CheckResult, Verdict } from '@aviary/contracts';
+import type { ChartThreshold } from './gate-thresholds.ts';
 
 /** View models for the rollout page: what the thin components draw, computed by transforms.ts. */
 
@@ -10,6 +10,8 @@ export interface ChartRow {
   canary: number | null;
   stable: number | null;
   weight: number | null;
+  /** The canary while its data is thin (below the profile's minimum samples): drawn dashed. */
+  canaryThin?: number | null;
 }
 
 export interface ChartMarker {
@@ -24,43 +26,13 @@ export interface ChartModel {
   title: string;
   unit: SeriesUnit;
   rows: ChartRow[];
-  threshold: { value: number; label: string } | null;
+  /** The gate's lines for this chart (see gate-thresholds.ts). */
+  thresholds: ChartThreshold[];
+  /** Canary requests at this step while fewer than the minimum: labelled at the line's end. */
+  thin: { n: number; t: number; value: number } | null;
   markers: ChartMarker[];
   /** The deep-linked moment (`?at=`), drawn as a highlighted line. */
   highlight: number | null;
   domain: [number, number];
   hasData: { canary: boolean; stable: boolean };
-}
-
-/** The one-word state of the gate, which decides the panel's colour and headline. */
-export type GateState = 'pass' | 'fail' | 'no-data' | 'needs-samples' | 'baking' | 'not-evaluated';
-
-export interface CheckRow {
-  name: string;
-  kind: CheckResult['kind'];
-  verdict: Verdict;
-  canary: string;
-  stable: string;
-  tolerance: string;
-  counts: string;
-  pValue: string;
-  samplesNeeded: string;
-  timeToSignificance: string;
-  explanation: string;
-}
-
-export interface GateView {
-  verdict: Verdict;
-  state: GateState;
-  headline: string;
-  summary: string;
-  evaluatedAt: string;
-  bakeLeft: string | null;
-  samplesSoFar: string;
-  samplesNeeded: string | null;
-  timeToSignificance: string | null;
-  requestRate: string;
-  checks: CheckRow[];
-  /** The checks an override would overrule (not passing). */
-  blocking: CheckRow[];
 }
