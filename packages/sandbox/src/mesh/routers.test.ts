@@ -129,7 +129,6 @@ describe("the mesh routes by each router's live object", () => {
     ).toBe(100);
     const traefik = await metricsOf('traefik');
     const svc = (arm: string) => ({
-      code: '200',
       protocol: 'http',
       service: `shop-traefik-checkout-${arm}-80@kubernetescrd`,
     });
