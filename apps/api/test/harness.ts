@@ -45,12 +45,19 @@ export function apiClient(base: string): Api {
 
 /** The whole stack on real parts: the sandbox cluster, a SQLite file, the API on a free port. */
 export async function startStack(
-  opts: { prometheus?: boolean; actionWaitMs?: number; rps?: number; env?: Record<string, string> } = {},
+  opts: {
+    prometheus?: boolean;
+    actionWaitMs?: number;
+    rps?: number;
+    routerRps?: number;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<Stack> {
   const dir = await mkdtemp(join(tmpdir(), 'aviary-api-'));
   const sandbox = await startSandbox({
     dir: join(dir, 'sandbox'),
     rps: opts.rps ?? 5,
+    ...(opts.routerRps === undefined ? {} : { routerRps: opts.routerRps }),
     readyDelayMs: 150,
     scrapeIntervalSeconds: 2,
     prometheus: opts.prometheus ? 'embedded' : 'none',

@@ -26,8 +26,16 @@ describe('targets', () => {
   it('discovers the seeded services with their live weights', async () => {
     const res = await stack.api('GET', '/api/v1/targets');
     expect(res.status).toBe(200);
-    const names = res.body.items.map((t: Json) => `${t.namespace}/${t.service}`);
-    expect(names).toEqual(['shop/catalog', 'shop/checkout', 'shop/payments']);
+    const names = res.body.items.map((t: Json) => `${t.namespace}/${t.service}:${t.router}`);
+    expect(names).toEqual([
+      'shop/catalog:istio',
+      'shop/checkout:istio',
+      'shop/payments:istio',
+      'shop-gateway/checkout:gateway-api',
+      'shop-linkerd/checkout:smi',
+      'shop-nginx/checkout:nginx',
+      'shop-traefik/checkout:traefik',
+    ]);
     expect(res.body.items[1]).toMatchObject({
       router: 'istio',
       objects: [

@@ -31,6 +31,7 @@ const sandbox = await startSandbox({
   dir,
   port: numberEnv('AVIARY_SANDBOX_PORT', 0),
   rps: numberEnv('AVIARY_SANDBOX_RPS', 50),
+  routerRps: numberEnv('AVIARY_SANDBOX_ROUTER_RPS', 10),
   scrapeIntervalSeconds: numberEnv('AVIARY_SANDBOX_SCRAPE_INTERVAL', 5),
   prometheus: externalPrometheus ? { url: externalPrometheus } : 'embedded',
 }).catch((err: Error) => {

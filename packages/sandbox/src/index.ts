@@ -1,3 +1,14 @@
 export { startSandbox, type Endpoints, type Sandbox, type SandboxOptions } from './sandbox.ts';
-export { seedNamespace, seedObjects, seedProfile, seedServices, stableImage } from './seed.ts';
+export {
+  allSeedObjects,
+  routerNamespaces,
+  routerSeedObjects,
+  routerService,
+  seedNamespace,
+  seedObjects,
+  seedProfile,
+  seedServices,
+  seededServices,
+  stableImage,
+} from './seed.ts';
 export { findPrometheusBinary, installHint as prometheusInstallHint } from './prometheus/runner.ts';

@@ -9,7 +9,7 @@ import { admit } from './kube/validate.ts';
 import { sandboxKubeconfig } from './kubeconfig.ts';
 import { startMesh } from './mesh/proxy.ts';
 import { PrometheusProcess } from './prometheus/runner.ts';
-import { applySeed, seedNamespace, seedServices } from './seed.ts';
+import { applySeed, seedNamespace, seededServices } from './seed.ts';
 import { startTraffic } from './traffic/loadgen.ts';
 import { startWorkloads } from './workloads/controller.ts';
 
@@ -19,8 +19,10 @@ export interface SandboxOptions {
   host?: string;
   /** API server port; 0 picks a free one. */
   port?: number;
-  /** Requests per second per seeded service; 0 sends no traffic. */
+  /** Requests per second per seeded service in `shop`; 0 sends no traffic. */
   rps?: number;
+  /** Requests per second per service in the other routers' namespaces (default: rps/5, at most 10). */
+  routerRps?: number;
   scrapeIntervalSeconds?: number;
   /** Delay before a new pod reports Ready. */
   readyDelayMs?: number;
@@ -141,7 +143,15 @@ export async function startSandbox(opts: SandboxOptions): Promise<Sandbox> {
   await mesh.ready();
   const traffic = startTraffic({
     mesh,
-    services: seedServices.map((service) => ({ namespace: seedNamespace, service, rps: opts.rps ?? 50 })),
+    services: seededServices().map(({ namespace, service }) => ({
+      namespace,
+      service,
+      // The extra namespaces run lighter, so the whole sandbox stays easy on a small machine.
+      rps:
+        namespace === seedNamespace
+          ? (opts.rps ?? 50)
+          : (opts.routerRps ?? Math.min(10, Math.ceil((opts.rps ?? 50) / 5))),
+    })),
   });
 
   let stopped: Promise<void> | undefined;
@@ -174,8 +184,8 @@ async function seedAvailable(store: ObjectStore, timeoutMs: number): Promise<voi
   const deployments = resourceForKind('apps/v1', 'Deployment')!;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const ready = seedServices.every((name) => {
-      const d = store.get(deployments, seedNamespace, name);
+    const ready = seededServices().every(({ namespace, service }) => {
+      const d = store.get(deployments, namespace, service);
       return d && (d.status?.availableReplicas ?? 0) >= (d.spec?.replicas ?? 1);
     });
     if (ready) return;

@@ -2,6 +2,7 @@ import { resourceTypes } from '../kube/resources.ts';
 import type { KubeObject, ObjectStore, StoreEvent } from '../kube/store.ts';
 import { PORT_ANNOTATION } from '../workloads/objects.ts';
 import { type DestinationLabels, destinationLabels } from './metrics.ts';
+import type { RouterObjects } from './routers.ts';
 import { type VirtualServiceSpec, appliesToMesh, hostsName, toFqdn } from './routing.ts';
 
 /**
@@ -29,12 +30,14 @@ export interface ServiceInfo {
   fqdn: string;
 }
 
-const kinds = new Set(['Service', 'Pod', 'VirtualService', 'DestinationRule']);
+const routerKinds = new Set(['HTTPRoute', 'TrafficSplit', 'Ingress', 'TraefikService']);
+const kinds = new Set(['Service', 'Pod', 'VirtualService', 'DestinationRule', ...routerKinds]);
 
 export class MeshView {
   private readonly objects = new Map<string, Map<string, KubeObject>>();
   private readonly clusters = new Map<string, Cluster | null>();
   private readonly routes = new Map<string, { spec: VirtualServiceSpec; namespace: string } | null>();
+  private routerObjectsCache: RouterObjects | undefined;
   private readonly serviceListeners: ((event: 'added' | 'deleted', svc: ServiceInfo) => void)[] = [];
   private readonly unsubscribe: () => void;
 
@@ -72,6 +75,17 @@ export class MeshView {
       this.routes.set(fqdn, hit);
     }
     return hit ?? undefined;
+  }
+
+  /** The live objects of the other routers, oldest first (their tie-break, like Istio's). */
+  routerObjects(): RouterObjects {
+    this.routerObjectsCache ??= {
+      httpRoutes: oldestFirst(this.objects.get('HTTPRoute')!),
+      trafficSplits: oldestFirst(this.objects.get('TrafficSplit')!),
+      ingresses: oldestFirst(this.objects.get('Ingress')!),
+      traefikServices: oldestFirst(this.objects.get('TraefikService')!),
+    };
+    return this.routerObjectsCache;
   }
 
   /**
@@ -134,6 +148,7 @@ export class MeshView {
     if (event.type === 'DELETED') bucket.delete(key);
     else bucket.set(key, event.object);
     if (kind === 'VirtualService') this.routes.clear();
+    else if (routerKinds.has(kind)) this.routerObjectsCache = undefined;
     else this.clusters.clear();
     if (kind === 'Service' && existed !== bucket.has(key)) {
       for (const cb of this.serviceListeners) cb(existed ? 'deleted' : 'added', serviceInfo(event.object));

@@ -13,6 +13,8 @@ import { listen } from '../workloads/app.ts';
 import type { ScrapeTarget } from '../workloads/controller.ts';
 import { type Cluster, MeshView, type ServiceInfo } from './cluster.ts';
 import { type DestinationLabels, IstioMetrics, destinationLabels } from './metrics.ts';
+import { RouterMetrics } from './router-metrics.ts';
+import { type RouterDecision, WeightedRoundRobin, type WeightedBackend, decideRouter } from './routers.ts';
 import {
   type HeaderOperations,
   type HttpRoute,
@@ -29,6 +31,8 @@ export const SOURCE_HEADER = 'x-aviary-source';
 interface ServiceProxy {
   svc: ServiceInfo;
   metrics: IstioMetrics;
+  /** Linkerd's, ingress-nginx's and Traefik's metrics for what those routers route here. */
+  routerMetrics: RouterMetrics;
   server: Server;
   admin: Server;
   port?: number;
@@ -62,6 +66,7 @@ export function startMesh(store: ObjectStore) {
   const proxies = new Map<string, ServiceProxy>();
   const targetListeners: (() => void)[] = [];
   const unknownDestinations = new Map<string, DestinationLabels>();
+  const roundRobin = new WeightedRoundRobin();
   let stopped = false;
 
   const targetsChanged = () => {
@@ -81,8 +86,25 @@ export function startMesh(store: ObjectStore) {
   const handle = (proxy: ServiceProxy, req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
     const source = firstValue(req.headers[SOURCE_HEADER]) ?? 'unknown';
+    let routed: { decision: RouterDecision; backend: WeightedBackend } | undefined;
+    const recordRouted = (code: number, workload: string) => {
+      if (!routed) return;
+      proxy.routerMetrics.record({
+        kind: routed.decision.kind,
+        service: routed.backend.service,
+        port: routed.backend.port,
+        workload,
+        namespace: proxy.svc.namespace,
+        labels: routed.decision.labels,
+        canary: routed.backend !== routed.decision.backends[0],
+        method: req.method ?? 'GET',
+        code,
+        ms: performance.now() - started,
+      });
+    };
     const local = (code: number, flags: string, body: string, dest: DestinationLabels) => {
       req.resume();
+      recordRouted(code, 'unknown');
       res.writeHead(code, {
         'content-type': 'text/plain',
         'content-length': Buffer.byteLength(body),
@@ -110,6 +132,18 @@ export function startMesh(store: ObjectStore) {
       subset = decision.destination.destination.subset;
       rule = decision.rule;
       destOps = decision.destination.headers;
+    } else {
+      const decision = decideRouter(view.routerObjects(), proxy.svc.namespace, proxy.svc.name, {
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        headers: req.headers,
+      });
+      if (decision) {
+        const backend = decision.forced ?? roundRobin.pick(decision.key, decision.backends);
+        if (!backend) return local(503, 'UH', 'no healthy upstream', unknownFor(target));
+        routed = { decision, backend };
+        target = toFqdn(backend.service, proxy.svc.namespace);
+      }
     }
     const cluster = view.cluster(target, subset);
     if (!cluster) return local(503, 'NC', '', unknownFor(target));
@@ -127,6 +161,9 @@ export function startMesh(store: ObjectStore) {
       if (recorded) return;
       recorded = true;
       const now = performance.now();
+      recordRouted(code, endpoint.metrics.labels.destination_workload);
+      // Only the Istio-like mesh itself (VirtualServices, GAMMA routes) reports Istio's metrics.
+      if (routed && routed.decision.kind !== 'gateway-api') return;
       if (upstreamMs !== undefined)
         proxy.metrics.record('destination', source, endpoint.metrics, code, flags, now - upstreamMs);
       proxy.metrics.record('source', source, endpoint.metrics, code, flags, now - started);
@@ -185,6 +222,7 @@ export function startMesh(store: ObjectStore) {
     const proxy: ServiceProxy = {
       svc,
       metrics,
+      routerMetrics: new RouterMetrics(metrics.registry),
       closed: false,
       server: createServer((req, res) => handle(proxy, req, res)),
       admin: createServer((req, res) => {
@@ -260,7 +298,8 @@ export function startMesh(store: ObjectStore) {
         .filter((p) => p.adminPort !== undefined)
         .map((p) => ({
           targets: [`127.0.0.1:${p.adminPort}`],
-          labels: { namespace: p.svc.namespace, service: p.svc.name },
+          // `proxy`, not `service`: NGINX and Traefik metrics carry a `service` label of their own.
+          labels: { namespace: p.svc.namespace, proxy: p.svc.name },
         }));
     },
     onTargetsChanged(cb: () => void): void {

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Registry } from 'prom-client';
+import { Counter, Histogram, Registry } from 'prom-client';
 import { behaviourOf, sampleLatencyMs } from './catalogue.ts';
 
 export interface AppOptions {
@@ -43,6 +43,22 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
     registers: [registry],
   });
 
+  // The app's own HTTP metrics (what a team without a mesh has); the pod's `version` label is
+  // attached at scrape time, so canary and stable split without the proxies' help.
+  const requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests served, by status code and method.',
+    labelNames: ['code', 'method'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'Time to serve a shop request, in seconds.',
+    labelNames: ['method'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, fn: () => void) => {
     if (ms <= 0) return fn();
@@ -54,6 +70,12 @@ export async function startApp(opts: AppOptions): Promise<RunningApp> {
   };
 
   const serveShop = (req: IncomingMessage, res: ServerResponse) => {
+    const began = performance.now();
+    const method = req.method ?? 'GET';
+    res.once('finish', () => {
+      requests.inc({ code: String(res.statusCode), method });
+      duration.observe({ method }, (performance.now() - began) / 1000);
+    });
     const isCheckout = req.method === 'POST' && pathOf(req.url) === '/checkout';
     if (!isCheckout && req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, { error: 'method not allowed', allow: 'GET, HEAD, POST /checkout' });
