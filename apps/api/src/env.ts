@@ -59,6 +59,12 @@ const Env = z.object({
   AVIARY_AUTH_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
   /** Proxy groups to roles, e.g. `release-managers=operator,sre=admin,*=viewer` (`*`: any user). */
   AVIARY_GROUP_ROLES: z.string().default(''),
+  /** How long a request under the two-person rule waits for its approval before it expires. */
+  AVIARY_APPROVAL_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   /** Namespaces Aviary may act in (comma-separated); empty: any. Anything else is 403 namespace-not-allowed. */
   AVIARY_ALLOWED_NAMESPACES: z.string().default(''),
   /** Registries or repository prefixes a canary image may come from (comma-separated); empty: any. */

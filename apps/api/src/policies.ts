@@ -23,7 +23,9 @@ import {
   raisesTo,
   startIsPromotion,
 } from '@aviary/core';
-import type { ApprovalFilter, ApprovalsRepo, PoliciesRepo } from '@aviary/db';
+import type { ApprovalFilter, ApprovalsRepo, PoliciesRepo, StoredApproval, UsersRepo } from '@aviary/db';
+import type { Principal } from './auth/principal.ts';
+import { type Operator, operatorOf, samePerson } from './identity.ts';
 
 export const defaultPolicy = (): TargetPolicy => ({
   requireApproval: false,
@@ -39,11 +41,18 @@ export interface GuardrailDeps {
   /** A pending approval withdrawn because its rollout is being rolled back (for the audit trail). */
   onAutoWithdraw?: (approval: Approval, reason: string) => void;
   log: { error(obj: unknown, msg: string): void };
+  /** Local users: who is the same person as whom (identity.ts). */
+  users: Pick<UsersRepo, 'byId' | 'byName'>;
+  /** How long a request waits for its approval before it expires (AVIARY_APPROVAL_TTL_HOURS). */
+  approvalTtlMs?: number;
   /** AVIARY_ALLOWED_NAMESPACES and AVIARY_ALLOWED_REGISTRIES; none: anywhere. */
   allow?: Allowlists;
   now?: () => Date;
   newId?: () => string;
 }
+
+/** An approval as the API shows it: without the requester's id. */
+const shown = ({ requestedById: _, ...approval }: StoredApproval): Approval => approval;
 
 const describeWindow = (w: FreezeWindow) =>
   `${w.start.day} ${w.start.time} – ${w.end.day} ${w.end.time} ${w.timezone}`;
@@ -64,6 +73,11 @@ export class Guardrails {
   }
 
   /** The stored policy over the defaults: a policy saved before a setting existed gets its default. */
+  /** Who a request acts as, for the two-person rule. */
+  operator(principal: Principal | null): Operator {
+    return operatorOf(principal, this.deps.users);
+  }
+
   policyOf(namespace: string, service: string): TargetPolicy {
     return { ...defaultPolicy(), ...this.deps.policies.get(namespace, service)?.policy };
   }
@@ -152,24 +166,29 @@ export class Guardrails {
    * checks the action as the engine would (plan and gate: an approval cannot launder a failing
    * gate) and stores it as a pending approval, which it returns. Null: go ahead.
    */
-  admit(rollout: StoredRollout, action: ActionRequest, actor: string): Approval | null {
+  admit(rollout: StoredRollout, action: ActionRequest, who: Operator): Approval | null {
     const { refusal, needsApproval } = this.screen(rollout, action);
     if (refusal) throw refusal;
     if (!needsApproval) return null;
     const { namespace, service } = rollout.target;
+    const now = this.now();
     this.deps.engine.check(rollout.id, action);
-    const approval = this.deps.approvals.create({
-      id: this.newId(),
-      rolloutId: rollout.id,
-      namespace,
-      service,
-      action,
-      requestedBy: actor,
-      requestedAt: this.now().toISOString(),
-      status: 'pending',
-      decidedBy: null,
-      decidedAt: null,
-    });
+    const approval = shown(
+      this.deps.approvals.create({
+        id: this.newId(),
+        rolloutId: rollout.id,
+        namespace,
+        service,
+        action,
+        requestedBy: who.name,
+        requestedById: who.id,
+        requestedAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + (this.deps.approvalTtlMs ?? 24 * 3_600_000)).toISOString(),
+        status: 'pending',
+        decidedBy: null,
+        decidedAt: null,
+      }),
+    );
     this.deps.publish({ type: 'approval', approval });
     return approval;
   }
@@ -193,15 +212,21 @@ export class Guardrails {
       throw err;
     }
     if (!policy.requireApproval) return go;
+    this.deps.approvals.expireDue(this.now().toISOString());
     const existing = this.deps.approvals.pendingFor(rollout.id);
     return { refusal: existing ? this.alreadyPending(existing) : null, needsApproval: true };
   }
 
   list(filter: ApprovalFilter, limit: number): Approval[] {
-    return this.deps.approvals.list(filter, limit);
+    this.deps.approvals.expireDue(this.now().toISOString());
+    return this.deps.approvals.list(filter, limit).map(shown);
   }
 
   get(id: string): Approval {
+    return shown(this.stored(id));
+  }
+
+  private stored(id: string): StoredApproval {
     const approval = this.deps.approvals.get(id);
     if (!approval)
       throw new DomainError(
@@ -217,14 +242,16 @@ export class Guardrails {
    */
   async approve(
     id: string,
-    actor: string,
+    who: Operator,
     audit?: AuditContext,
   ): Promise<{ approval: Approval; rollout: StoredRollout }> {
     const pending = this.pending(id);
-    if (pending.requestedBy === actor)
+    const actor = who.name;
+    const same = samePerson(pending.requestedById, who, this.deps.users);
+    if (same)
       throw new DomainError(
         'approval-self',
-        `${actor} requested this ${pending.action.type}; a second operator must approve it (or withdraw it)`,
+        `${pending.requestedBy} requested this ${pending.action.type} and ${same}; a second operator must approve it (or withdraw it)`,
         { requestedBy: pending.requestedBy },
       );
     if (this.approving.has(id))
@@ -249,8 +276,8 @@ export class Guardrails {
         },
         current: before,
       });
-      const approval =
-        this.deps.approvals.decide(id, 'approved', actor, this.now().toISOString()) ?? this.get(id);
+      const decided = this.deps.approvals.decide(id, 'approved', actor, this.now().toISOString());
+      const approval = decided ? shown(decided) : this.get(id);
       this.deps.publish({ type: 'approval', approval });
       return { approval, rollout };
     } finally {
@@ -259,9 +286,13 @@ export class Guardrails {
   }
 
   /** The requester (or an admin) takes the request back. */
-  withdraw(id: string, actor: string, isAdmin: boolean): Approval {
+  withdraw(id: string, who: Operator, isAdmin: boolean): Approval {
     const pending = this.pending(id);
-    if (pending.requestedBy !== actor && !isAdmin)
+    const actor = who.name;
+    const requester = pending.requestedById.startsWith('name:')
+      ? pending.requestedBy === who.name
+      : pending.requestedById === who.id;
+    if (!requester && !isAdmin)
       throw new DomainError(
         'forbidden',
         `only ${pending.requestedBy}, who requested it, or an admin can withdraw approval ${id}; ask them`,
@@ -288,14 +319,25 @@ export class Guardrails {
   }
 
   private decideWithdrawn(pending: Approval, actor: string): Approval {
-    const approval = this.deps.approvals.decide(pending.id, 'withdrawn', actor, this.now().toISOString());
-    if (!approval) throw this.notPending(this.get(pending.id));
+    const decided = this.deps.approvals.decide(pending.id, 'withdrawn', actor, this.now().toISOString());
+    if (!decided) throw this.notPending(this.get(pending.id));
+    const approval = shown(decided);
     this.deps.publish({ type: 'approval', approval });
     return approval;
   }
 
-  private pending(id: string): Approval {
-    const approval = this.get(id);
+  /** A pending approval; one whose time ran out is marked expired and refused. */
+  private pending(id: string): StoredApproval {
+    const approval = this.stored(id);
+    if (approval.status === 'pending' && approval.expiresAt <= this.now().toISOString()) {
+      const expired = this.deps.approvals.decide(id, 'expired', 'aviary', approval.expiresAt);
+      if (expired) this.deps.publish({ type: 'approval', approval: shown(expired) });
+      throw new DomainError(
+        'approval-expired',
+        `approval ${id} expired at ${approval.expiresAt} without a second operator; request the ${approval.action.type} again if it is still wanted`,
+        { status: 'expired', expiresAt: approval.expiresAt },
+      );
+    }
     if (approval.status !== 'pending') throw this.notPending(approval);
     return approval;
   }

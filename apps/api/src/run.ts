@@ -161,6 +161,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
         reason,
       }),
     log,
+    users: access.users,
+    approvalTtlMs: env.AVIARY_APPROVAL_TTL_HOURS * 3_600_000,
     allow: {
       namespaces: parseList(env.AVIARY_ALLOWED_NAMESPACES),
       registries: parseList(env.AVIARY_ALLOWED_REGISTRIES),

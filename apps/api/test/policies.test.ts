@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, bearer, call, createUser, login } from './access-harness.ts';
+import { admin, bearer, call, createUser, login, rawDb } from './access-harness.ts';
 import { type Json, type Stack, clusterWeights, settled, startRollout, startStack } from './harness.ts';
 
 // The two-person rule and change-freeze windows (issue 6), on the sandbox stack. Without
@@ -20,7 +20,10 @@ async function operatorToken(username: string, role = 'operator'): Promise<Recor
 }
 
 beforeAll(async () => {
-  stack = await startStack();
+  // A trusted authenticating proxy on loopback, so one person can also arrive through SSO.
+  stack = await startStack({
+    env: { AVIARY_TRUSTED_PROXIES: '127.0.0.1', AVIARY_GROUP_ROLES: 'release=operator' },
+  });
   as.alice = await operatorToken('alice');
   as.bob = await operatorToken('bob');
   as.viewer = await operatorToken('vera', 'viewer');
@@ -439,6 +442,109 @@ describe('freeze windows', () => {
     const res = await act(as.alice, rollout.id, promote);
     expect(res.status).toBe(200);
     expect(res.body.phase).toBe('promoted');
+    await settled(stack, rollout.id);
+  });
+});
+
+describe('who counts as the same person under the two-person rule', () => {
+  const session = async (username: string, password = 'correct horse battery') => {
+    const s = await login(stack, { username, password });
+    return { cookie: s.cookie, 'x-csrf-token': s.csrfToken };
+  };
+  const viaProxy = async (user: string) => {
+    const headers = { 'x-forwarded-user': user, 'x-forwarded-groups': 'release' };
+    const me = await call(stack, 'GET', '/api/v1/auth/me', { headers });
+    return { ...headers, 'x-csrf-token': me.body.csrfToken as string };
+  };
+  let rollout: Json;
+
+  beforeAll(async () => {
+    expect((await putPolicy('checkout', { requireApproval: true })).status).toBe(200);
+    rollout = await startRollout(stack, 'checkout', 'registry.local/shop/checkout:1.2.0', {
+      steps: [25, 100],
+    });
+  });
+
+  it('compares stable ids: the requester cannot approve with another credential or an SSO identity of the same name', async () => {
+    const req = await act(as.alice, rollout.id, promote);
+    expect(req.status).toBe(202);
+    expect(req.body.approval).not.toHaveProperty('requestedById');
+    const id = req.body.approval.id;
+    for (const [how, headers] of [
+      ['her password session', await session('alice')],
+      ['the SSO proxy as "Alice"', await viaProxy('Alice')],
+    ] as const) {
+      const res = await approve(headers, id);
+      expect(res.status, how).toBe(403);
+      expect(res.body.error.code, how).toBe('approval-self');
+    }
+    expect((await approvals(`rolloutId=${rollout.id}`))[0].status).toBe('pending');
+    expect((await withdraw(await session('alice'), id)).status).toBe(200);
+  });
+
+  it('does not let an admin approve through an account they created, nor that account through them', async () => {
+    await createUser(stack, 'ada', 'admin');
+    const ada = await session('ada');
+    const created = await call(stack, 'POST', '/api/v1/users', {
+      headers: ada,
+      payload: { username: 'ada-2', password: 'correct horse battery', role: 'operator' },
+    });
+    expect(created.status).toBe(201);
+    const ada2 = await session('ada-2');
+
+    const byAda = await act(ada, rollout.id, promote);
+    expect(byAda.status).toBe(202);
+    const refused = await approve(ada2, byAda.body.approval.id);
+    expect(refused.status).toBe(403);
+    expect(refused.body.error).toMatchObject({ code: 'approval-self' });
+    expect(refused.body.error.message).toMatch(/the requester created your account/);
+    expect((await withdraw(ada, byAda.body.approval.id)).status).toBe(200);
+
+    const byAda2 = await act(ada2, rollout.id, promote);
+    expect(byAda2.status).toBe(202);
+    const back = await approve(ada, byAda2.body.approval.id);
+    expect(back.status).toBe(403);
+    expect(back.body.error.message).toMatch(/you created the requester's account/);
+    expect((await withdraw(ada2, byAda2.body.approval.id)).status).toBe(200);
+  });
+
+  it('reserves the names Aviary and the bootstrap token act under', async () => {
+    for (const username of ['admin', 'Aviary', 'system', 'anonymous']) {
+      const res = await call(stack, 'POST', '/api/v1/users', {
+        headers: admin,
+        payload: { username, password: 'correct horse battery', role: 'viewer' },
+      });
+      expect(res.status, username).toBe(400);
+      expect(res.body.error).toMatchObject({ code: 'invalid-request', field: 'username' });
+      expect(res.body.error.message).toMatch(/reserved/);
+    }
+  });
+
+  it('expires a request nobody approved in time: it cannot be approved, and a new one can be made', async () => {
+    const req = await act(as.alice, rollout.id, promote);
+    expect(req.status).toBe(202);
+    const expiresIn = Date.parse(req.body.approval.expiresAt) - Date.parse(req.body.approval.requestedAt);
+    expect(expiresIn).toBe(24 * 3_600_000);
+    const db = rawDb(stack);
+    db.sqlite
+      .prepare('UPDATE approvals SET expires_at = ? WHERE id = ?')
+      .run(new Date(Date.now() - 1_000).toISOString(), req.body.approval.id);
+    db.close();
+    const res = await approve(as.bob, req.body.approval.id);
+    expect(res.status).toBe(409);
+    expect(res.body.error.code).toBe('approval-expired');
+    expect(res.body.error.message).toMatch(/request the promote again/);
+    expect((await approvals(`rolloutId=${rollout.id}`))[0]).toMatchObject({
+      id: req.body.approval.id,
+      status: 'expired',
+      decidedBy: 'aviary',
+    });
+    expect((await rolloutOf(rollout.id)).phase).toBe('progressing');
+    const again = await act(as.alice, rollout.id, promote);
+    expect(again.status).toBe(202);
+    const approved = await approve(as.bob, again.body.approval.id);
+    expect(approved.status).toBe(200);
+    expect(approved.body.phase).toBe('promoted');
     await settled(stack, rollout.id);
   });
 });

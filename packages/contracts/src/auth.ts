@@ -56,8 +56,14 @@ export const Username = z
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9._@-]{0,63}$/, 'use 1–64 lowercase letters, digits, ".", "_", "@" or "-"');
 
+/** Names that stand for Aviary itself or the bootstrap token in history and audit: no user may take one. */
+export const reservedUsernames = ['admin', 'aviary', 'system', 'anonymous', 'cluster'] as const;
+
 export const CreateUserRequest = z.object({
-  username: Username,
+  username: Username.refine(
+    (name) => !(reservedUsernames as readonly string[]).includes(name),
+    `${reservedUsernames.join(', ')} are reserved (they name Aviary itself and the bootstrap token in history); pick another username`,
+  ),
   password: z.string().min(12, 'use a password of at least 12 characters').max(200),
   role: Role,
 });

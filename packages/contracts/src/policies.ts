@@ -57,7 +57,7 @@ export const TargetPolicyView = TargetPolicy.extend({
 });
 export type TargetPolicyView = z.infer<typeof TargetPolicyView>;
 
-export const approvalStatuses = ['pending', 'approved', 'withdrawn'] as const;
+export const approvalStatuses = ['pending', 'approved', 'withdrawn', 'expired'] as const;
 export const ApprovalStatus = z.enum(approvalStatuses);
 
 /** An action waiting for a second operator. */
@@ -69,6 +69,8 @@ export const Approval = z.object({
   action: ActionRequest,
   requestedBy: z.string(),
   requestedAt: z.string(),
+  /** A pending approval not approved by then expires (status `expired`); request the action again. */
+  expiresAt: z.string(),
   status: ApprovalStatus,
   decidedBy: z.string().nullable(),
   decidedAt: z.string().nullable(),

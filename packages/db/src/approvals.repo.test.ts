@@ -1,7 +1,6 @@
-import type { Approval } from '@aviary/contracts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aRollout } from '../test/fixtures.ts';
-import { ApprovalsRepo } from './approvals.repo.ts';
+import { ApprovalsRepo, type StoredApproval } from './approvals.repo.ts';
 import { type AviaryDb, createTestDb } from './client.ts';
 import { PoliciesRepo } from './policies.repo.ts';
 import { SqliteHistoryStore } from './rollouts.repo.ts';
@@ -17,14 +16,16 @@ beforeEach(() => {
 });
 afterEach(() => handle.close());
 
-const pending = (over: Partial<Approval> = {}): Approval => ({
+const pending = (over: Partial<StoredApproval> = {}): StoredApproval => ({
   id: 'a-1',
   rolloutId,
   namespace: 'shop',
   service: 'checkout',
   action: { type: 'promote', override: true, reason: 'quiet night' },
   requestedBy: 'alice',
+  requestedById: 'user:u-alice',
   requestedAt: '2025-03-01T12:00:00.000Z',
+  expiresAt: '2025-03-02T12:00:00.000Z',
   status: 'pending',
   decidedBy: null,
   decidedAt: null,
@@ -60,6 +61,20 @@ describe('ApprovalsRepo', () => {
     expect(repo.decide('a-1', 'approved', 'bob', '2025-03-01T12:01:00.000Z')?.status).toBe('approved');
     expect(repo.decide('a-1', 'withdrawn', 'alice', '2025-03-01T12:02:00.000Z')).toBeNull();
     expect(repo.get('a-1')).toMatchObject({ status: 'approved', decidedBy: 'bob' });
+  });
+
+  it('expires pending approvals whose time ran out, as aviary at their expiry, and frees the rollout', () => {
+    repo.create(pending());
+    expect(repo.expireDue('2025-03-02T11:59:59.999Z')).toBe(0);
+    expect(repo.expireDue('2025-03-02T12:00:00.000Z')).toBe(1);
+    expect(repo.get('a-1')).toMatchObject({
+      status: 'expired',
+      decidedBy: 'aviary',
+      decidedAt: '2025-03-02T12:00:00.000Z',
+    });
+    expect(repo.decide('a-1', 'approved', 'bob', '2025-03-02T12:00:01.000Z')).toBeNull();
+    expect(repo.pendingFor(rolloutId)).toBeNull();
+    expect(repo.create(pending({ id: 'a-2' })).status).toBe('pending');
   });
 
   it('refuses an approval for a rollout that does not exist', () => {

@@ -1,6 +1,6 @@
 import type { Approval } from '@aviary/contracts';
 import { DomainError } from '@aviary/core';
-import { type SQL, and, desc, eq, sql } from 'drizzle-orm';
+import { type SQL, and, desc, eq, lte, sql } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
 import { type ApprovalRow, approvals } from './schema/index.ts';
 import { Statement } from './statement.ts';
@@ -10,7 +10,12 @@ export interface ApprovalFilter {
   rolloutId?: string;
 }
 
-const toApproval = (row: ApprovalRow): Approval => ({ ...row });
+/** An approval with its requester's stable id, which the API never shows. */
+export interface StoredApproval extends Approval {
+  requestedById: string;
+}
+
+const toApproval = (row: ApprovalRow): StoredApproval => ({ ...row });
 
 /**
  * Pending, as a literal like the partial unique index's condition: with a bound value SQLite
@@ -52,7 +57,7 @@ export class ApprovalsRepo {
   }
 
   /** Store a pending approval; a second pending one for the same rollout is `approval-pending`. */
-  create(approval: Approval): Approval {
+  create(approval: StoredApproval): StoredApproval {
     try {
       return toApproval(this.db.insert(approvals).values(approval).returning().get());
     } catch (err) {
@@ -66,18 +71,18 @@ export class ApprovalsRepo {
     }
   }
 
-  get(id: string): Approval | null {
+  get(id: string): StoredApproval | null {
     const row = this.q.get.get({ id });
     return row ? toApproval(row) : null;
   }
 
-  pendingFor(rolloutId: string): Approval | null {
+  pendingFor(rolloutId: string): StoredApproval | null {
     const row = this.q.pendingFor.get({ rolloutId });
     return row ? toApproval(row) : null;
   }
 
   /** Newest first. */
-  list(filter: ApprovalFilter, limit: number): Approval[] {
+  list(filter: ApprovalFilter, limit: number): StoredApproval[] {
     const where: SQL[] = [];
     if (filter.status) where.push(eq(approvals.status, filter.status));
     if (filter.rolloutId) where.push(eq(approvals.rolloutId, filter.rolloutId));
@@ -91,8 +96,25 @@ export class ApprovalsRepo {
       .map(toApproval);
   }
 
+  /**
+   * Pending approvals whose time ran out become `expired`, decided by `aviary` at their expiry;
+   * how many.
+   */
+  expireDue(now: string): number {
+    return this.db
+      .update(approvals)
+      .set({ status: 'expired', decidedBy: 'aviary', decidedAt: sql`${approvals.expiresAt}` })
+      .where(and(pending, lte(approvals.expiresAt, now)))
+      .run().changes;
+  }
+
   /** Decide a pending approval; null when it is no longer pending (someone decided first). */
-  decide(id: string, status: 'approved' | 'withdrawn', by: string, at: string): Approval | null {
+  decide(
+    id: string,
+    status: 'approved' | 'withdrawn' | 'expired',
+    by: string,
+    at: string,
+  ): StoredApproval | null {
     const row = this.db
       .update(approvals)
       .set({ status, decidedBy: by, decidedAt: at })

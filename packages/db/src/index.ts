@@ -8,5 +8,5 @@ export { SessionsRepo, type StoredSession } from './sessions.repo.ts';
 export { SettingsRepo } from './settings.repo.ts';
 export { type StoredToken, TokensRepo } from './tokens.repo.ts';
 export { type StoredUser, UsersRepo } from './users.repo.ts';
-export { type ApprovalFilter, ApprovalsRepo } from './approvals.repo.ts';
+export { type ApprovalFilter, ApprovalsRepo, type StoredApproval } from './approvals.repo.ts';
 export { PoliciesRepo, type StoredPolicy } from './policies.repo.ts';

@@ -137,7 +137,7 @@ export const policyRoutes =
         // The action's own audit record is written by the engine with its event.
         const { approval, rollout } = await guardrails.approve(
           request.params.id,
-          request.actor,
+          guardrails.operator(request.principal),
           request.auditContext({}),
         );
         request.audit({
@@ -166,7 +166,7 @@ export const policyRoutes =
       async (request) => {
         const approval = guardrails.withdraw(
           request.params.id,
-          request.actor,
+          guardrails.operator(request.principal),
           request.principal?.role === 'admin',
         );
         request.audit({

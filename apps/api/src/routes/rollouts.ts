@@ -171,7 +171,7 @@ export const rolloutRoutes =
       },
       async (request, reply) => {
         const before = engine.get(request.params.id);
-        const approval = guardrails.admit(before, request.body, request.actor);
+        const approval = guardrails.admit(before, request.body, guardrails.operator(request.principal));
         if (approval) {
           request.audit({
             action: 'approval-requested',

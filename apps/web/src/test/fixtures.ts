@@ -142,6 +142,7 @@ export const approvalFixture = (over: Partial<import('@aviary/contracts').Approv
   action: { type: 'promote' as const, reason: 'numbers look good', expectedVersion: 3 },
   requestedBy: 'olga',
   requestedAt: '2025-01-01T10:06:00.000Z',
+  expiresAt: '2025-01-02T10:06:00.000Z',
   status: 'pending' as const,
   decidedBy: null,
   decidedAt: null,

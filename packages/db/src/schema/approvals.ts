@@ -16,7 +16,12 @@ export const approvals = sqliteTable(
     service: text('service').notNull(),
     action: text('action', { mode: 'json' }).$type<ActionRequest>().notNull(),
     requestedBy: text('requested_by').notNull(),
+    // Who requested it as a stable id (`user:<id>`, `proxy:<name>`, `bootstrap`): the two-person
+    // rule compares these, never display names. Rows from before it: `name:<requested_by>`.
+    requestedById: text('requested_by_id').notNull().default(''),
     requestedAt: text('requested_at').notNull(),
+    // After this instant it cannot be approved any more (AVIARY_APPROVAL_TTL_HOURS after the request).
+    expiresAt: text('expires_at').notNull().default(''),
     status: text('status', { enum: approvalStatuses }).notNull(),
     decidedBy: text('decided_by'),
     decidedAt: text('decided_at'),
