@@ -11,7 +11,7 @@ import { CustomObjectsApi, KubeConfig, PatchStrategy, setHeaderOptions } from '@
 import { fmt, quantile, report } from './lib/stats.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
-const token = 'bench-admin-token-0123456789';
+const token = 'bench-admin-token-0123456789-abcdef';
 const root = join(import.meta.dirname, '..');
 
 function spawnWithOutput(

@@ -10,8 +10,10 @@ const Env = z.object({
   AVIARY_ISTIO_API_VERSION: z.enum(['v1', 'v1beta1', 'v1alpha3']).default('v1'),
   AVIARY_PROMETHEUS_URL: z.url().optional(),
   AVIARY_DB: z.string().default('.aviary/aviary.db'),
-  /** The bootstrap admin's bearer token (actor `admin`); generated and printed at start when unset. */
-  AVIARY_ADMIN_TOKEN: z.string().min(16, 'AVIARY_ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** The bootstrap admin's bearer token (actor `admin`); generated and printed at start when unset, never printed when set. */
+  AVIARY_ADMIN_TOKEN: z.string().min(32, 'AVIARY_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** `1`: the bootstrap token stops working as soon as an admin user exists. */
+  AVIARY_ADMIN_TOKEN_DISABLED: z.enum(['0', '1']).default('0'),
   /** How long an action request waits for its cluster work before answering (202) with the rollout mid-operation. */
   AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
   AVIARY_AVAILABLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(180_000),

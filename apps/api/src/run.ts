@@ -122,6 +122,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const access = createAccess(database, {
     adminToken,
+    adminTokenDisabled: env.AVIARY_ADMIN_TOKEN_DISABLED === '1',
     trustedProxies: env.AVIARY_TRUSTED_PROXIES,
     userHeader: env.AVIARY_AUTH_USER_HEADER,
     groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
