@@ -26,6 +26,11 @@ const Env = z.object({
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
   /** When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is public like most exporters. */
   AVIARY_METRICS_TOKEN: z.string().min(32, 'AVIARY_METRICS_TOKEN must be at least 32 characters').optional(),
+  /** Event streams (`/api/v1/stream`) one principal may hold open, and all principals together. */
+  AVIARY_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(16),
+  AVIARY_STREAMS_TOTAL: z.coerce.number().int().min(1).default(1000),
+  /** Seconds between an open stream's keep-alives, each re-checking its session or token. */
+  AVIARY_STREAM_CHECK_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
   AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The built dashboard served at `/` (apps/web/dist by default, when it exists). */
   AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),

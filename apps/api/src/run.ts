@@ -205,6 +205,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
       },
       webRoot: env.AVIARY_WEB_ROOT,
       metricsToken: env.AVIARY_METRICS_TOKEN,
+      streams: {
+        perPrincipal: env.AVIARY_STREAMS_PER_PRINCIPAL,
+        total: env.AVIARY_STREAMS_TOTAL,
+        checkEveryMs: env.AVIARY_STREAM_CHECK_SECONDS * 1000,
+      },
       discover: () => discoverTargets(kube.apps, kube.custom, env.AVIARY_ISTIO_API_VERSION),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },

@@ -26,6 +26,7 @@ export const domainErrorCodes = [
   'csrf-token-invalid',
   'invalid-credentials',
   'too-many-attempts',
+  'too-many-streams',
   'token-not-found',
   'user-not-found',
   'user-exists',

@@ -28,6 +28,7 @@ export const statusOfCode: Record<DomainErrorCode, number> = {
   'csrf-token-invalid': 403,
   'invalid-credentials': 401,
   'too-many-attempts': 429,
+  'too-many-streams': 429,
   'token-not-found': 404,
   'user-not-found': 404,
   'user-exists': 409,
