@@ -16,7 +16,7 @@ const rps = 50;
 const weight = 10;
 const scrapeSeconds = 5;
 const gateSeconds = 5;
-const token = 'bench-admin-token-0123456789';
+const token = 'bench-admin-token-0123456789-abcdef';
 
 type Json = Record<string, unknown> & { items?: Json[] };
 

@@ -23,7 +23,7 @@ const budgetKb = 300;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
 const hours = 6;
 const intervalSeconds = 5;
-const adminToken = 'bench-admin-token-0123456789';
+const adminToken = 'bench-admin-token-0123456789-abcdef';
 
 /** The JavaScript index.html loads before anything runs: its entry script and modulepreloads. */
 function initialJs(): { files: string[]; gzipBytes: number; rawBytes: number } {

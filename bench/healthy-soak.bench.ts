@@ -11,7 +11,7 @@ import { startSandbox } from '@aviary/sandbox';
 import { goal } from './lib/goals.ts';
 
 const minutes = Number(process.env.BENCH_SOAK_MINUTES ?? 10);
-const token = 'bench-admin-token-0123456789';
+const token = 'bench-admin-token-0123456789-abcdef';
 
 export async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'aviary-soak-'));

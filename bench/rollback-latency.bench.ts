@@ -12,7 +12,7 @@ import { fmt, quantile, report } from './lib/stats.ts';
 import { goal } from './lib/goals.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 60);
-const token = 'bench-admin-token-0123456789';
+const token = 'bench-admin-token-0123456789-abcdef';
 const root = join(import.meta.dirname, '..');
 
 function spawnWithOutput(

@@ -6,7 +6,7 @@ import { readEnv } from '@aviary/api/env';
 import { startServer } from '@aviary/api/run';
 import { startSandbox } from '@aviary/sandbox';
 
-export const adminToken = 'e2e-admin-token-0123456789';
+export const adminToken = 'e2e-admin-token-0123456789-abcdef';
 export const webRoot = join(dirname(fileURLToPath(import.meta.url)), '..', 'apps', 'web', 'dist');
 
 export interface Stack {

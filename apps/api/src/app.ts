@@ -54,6 +54,7 @@ export interface AppDeps {
   /** Seconds between stored chart points: the finest chart step there is. */
   chartIntervalSeconds: number;
   info: ServerInfo;
+  streams: { perPrincipal: number; total: number; checkEveryMs?: number };
   /** When set, `/metrics` answers only requests bearing it. */
   metricsToken?: string;
   /** The built dashboard to serve at `/`, if there is one. */
@@ -94,7 +95,13 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(gateRoutes({ ...deps, intervalSeconds: deps.chartIntervalSeconds }));
   await app.register(profileRoutes(deps));
   await app.register(policyRoutes(deps));
-  await app.register(streamRoutes(deps.bus));
+  await app.register(
+    streamRoutes(deps.bus, {
+      ...deps.streams,
+      // identify() throws once the session expired or ended, or the token was revoked.
+      recheck: (request) => void deps.access.authenticator.identify(request),
+    }),
+  );
   await app.register(authRoutes(deps.access));
   await app.register(tokenRoutes(deps.access));
   await app.register(userRoutes(deps.access));

@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { startSandbox } from '@aviary/sandbox';
+import { startBanner } from './banner.ts';
 import { readEnv } from './env.ts';
 import { startServer } from './run.ts';
 
@@ -26,19 +27,14 @@ const env = sandbox
   : base;
 
 const server = await startServer(env);
-console.log(`
-Aviary is running${sandbox ? ' on the sandbox' : ''}.
-  dashboard  ${server.url}/#token=${env.AVIARY_ADMIN_TOKEN ?? server.adminToken}   (the link signs you in)
-  API        ${server.url}   (reference: ${server.url}/api/docs)
-  token      ${env.AVIARY_ADMIN_TOKEN ? '(AVIARY_ADMIN_TOKEN)' : server.adminToken}${
-    sandbox
-      ? `
-  cluster    ${sandbox.endpoints.apiServer}   kubeconfig ${sandbox.endpoints.kubeconfig}
-  Prometheus ${sandbox.endpoints.prometheus}`
-      : ''
-  }
-Try: curl -s -H "Authorization: Bearer ${env.AVIARY_ADMIN_TOKEN ?? server.adminToken}" ${server.url}/api/v1/targets
-Stop with Ctrl-C.`);
+console.log(
+  startBanner({
+    url: server.url,
+    adminToken: server.adminToken,
+    configured: Boolean(env.AVIARY_ADMIN_TOKEN),
+    sandbox: sandbox?.endpoints,
+  }),
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {

@@ -10,8 +10,10 @@ const Env = z.object({
   AVIARY_ISTIO_API_VERSION: z.enum(['v1', 'v1beta1', 'v1alpha3']).default('v1'),
   AVIARY_PROMETHEUS_URL: z.url().optional(),
   AVIARY_DB: z.string().default('.aviary/aviary.db'),
-  /** The bootstrap admin's bearer token (actor `admin`); generated and printed at start when unset. */
-  AVIARY_ADMIN_TOKEN: z.string().min(16, 'AVIARY_ADMIN_TOKEN must be at least 16 characters').optional(),
+  /** The bootstrap admin's bearer token (actor `admin`); generated and printed at start when unset, never printed when set. */
+  AVIARY_ADMIN_TOKEN: z.string().min(32, 'AVIARY_ADMIN_TOKEN must be at least 32 characters').optional(),
+  /** `1`: the bootstrap token stops working as soon as an admin user exists. */
+  AVIARY_ADMIN_TOKEN_DISABLED: z.enum(['0', '1']).default('0'),
   /** How long an action request waits for its cluster work before answering (202) with the rollout mid-operation. */
   AVIARY_ACTION_WAIT_MS: z.coerce.number().int().min(0).default(15_000),
   AVIARY_AVAILABLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(180_000),
@@ -26,6 +28,11 @@ const Env = z.object({
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
   /** When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is public like most exporters. */
   AVIARY_METRICS_TOKEN: z.string().min(32, 'AVIARY_METRICS_TOKEN must be at least 32 characters').optional(),
+  /** Event streams (`/api/v1/stream`) one principal may hold open, and all principals together. */
+  AVIARY_STREAMS_PER_PRINCIPAL: z.coerce.number().int().min(1).default(16),
+  AVIARY_STREAMS_TOTAL: z.coerce.number().int().min(1).default(1000),
+  /** Seconds between an open stream's keep-alives, each re-checking its session or token. */
+  AVIARY_STREAM_CHECK_SECONDS: z.coerce.number().min(0.1).max(300).default(15),
   AVIARY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The built dashboard served at `/` (apps/web/dist by default, when it exists). */
   AVIARY_WEB_ROOT: z.string().default(fileURLToPath(new URL('../../web/dist', import.meta.url))),

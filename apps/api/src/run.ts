@@ -127,6 +127,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
 
   const access = createAccess(database, {
     adminToken,
+    adminTokenDisabled: env.AVIARY_ADMIN_TOKEN_DISABLED === '1',
     trustedProxies: env.AVIARY_TRUSTED_PROXIES,
     userHeader: env.AVIARY_AUTH_USER_HEADER,
     groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
@@ -224,6 +225,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
       },
       webRoot: env.AVIARY_WEB_ROOT,
       metricsToken: env.AVIARY_METRICS_TOKEN,
+      streams: {
+        perPrincipal: env.AVIARY_STREAMS_PER_PRINCIPAL,
+        total: env.AVIARY_STREAMS_TOTAL,
+        checkEveryMs: env.AVIARY_STREAM_CHECK_SECONDS * 1000,
+      },
       discover: () => discoverTargets(kube.apps, router),
       readiness: [
         { name: 'database', check: async () => void database.sqlite.prepare('select 1').get() },

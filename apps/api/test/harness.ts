@@ -5,7 +5,7 @@ import { type Sandbox, startSandbox } from '@aviary/sandbox';
 import { readEnv } from '../src/env.ts';
 import { type RunningServer, startServer } from '../src/run.ts';
 
-export const token = 'test-admin-token-0123456789';
+export const token = 'test-admin-token-0123456789-abcdef';
 
 export interface Stack {
   dir: string;

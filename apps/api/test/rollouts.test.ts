@@ -333,7 +333,10 @@ describe('bad input', () => {
     expect(noToken.body.error.code).toBe('unauthorized');
     const res = await fetch(`${stack.server.url}/api/v1/rollouts`, {
       method: 'POST',
-      headers: { authorization: 'Bearer test-admin-token-0123456789', 'content-type': 'application/json' },
+      headers: {
+        authorization: 'Bearer test-admin-token-0123456789-abcdef',
+        'content-type': 'application/json',
+      },
       body: '{"namespace":',
     });
     expect(res.status).toBe(400);

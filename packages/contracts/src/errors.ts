@@ -51,6 +51,7 @@ export const errorStatus = {
   'target-not-found': 404,
   'token-not-found': 404,
   'too-many-attempts': 429,
+  'too-many-streams': 429,
   unauthorized: 401,
   'unsupported-media-type': 415,
   'uri-too-long': 414,

@@ -5,6 +5,8 @@ import { type ApiTokenRow, apiTokens, sessions } from './schema/index.ts';
 
 export interface StoredToken extends ApiToken {
   ownerId: string | null;
+  parentId: string | null;
+  bootstrapFingerprint: string | null;
 }
 
 const toToken = ({ secretHash: _, ownerName, ...row }: ApiTokenRow): StoredToken => ({
@@ -20,7 +22,11 @@ export class TokensRepo {
     this.db = db;
   }
 
-  create(token: Omit<StoredToken, 'lastUsedAt' | 'revokedAt'>, secretHash: string): StoredToken {
+  create(
+    token: Omit<StoredToken, 'lastUsedAt' | 'revokedAt' | 'parentId' | 'bootstrapFingerprint'> &
+      Partial<Pick<StoredToken, 'parentId' | 'bootstrapFingerprint'>>,
+    secretHash: string,
+  ): StoredToken {
     const { owner, ...rest } = token;
     const row = this.db
       .insert(apiTokens)
@@ -57,19 +63,37 @@ export class TokensRepo {
       .map(toToken);
   }
 
-  /** Revokes the token and every session signed in with it, at once. */
-  revoke(id: string, at: string): boolean {
+  /**
+   * Revokes the token, every token made with it (and theirs, all the way down) and every session
+   * signed in with any of them, at once. Returns the ids it revoked.
+   */
+  revoke(id: string, at: string): string[] {
     return this.db.transaction((tx) => {
-      const done = tx
-        .update(apiTokens)
-        .set({ revokedAt: at })
-        .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
-        .run();
-      tx.update(sessions)
-        .set({ revokedAt: at })
-        .where(and(eq(sessions.tokenId, id), isNull(sessions.revokedAt)))
-        .run();
-      return done.changes > 0;
+      const revoked: string[] = [];
+      const queue = [id];
+      const seen = new Set<string>();
+      while (queue.length) {
+        const next = queue.shift() as string;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        const done = tx
+          .update(apiTokens)
+          .set({ revokedAt: at })
+          .where(and(eq(apiTokens.id, next), isNull(apiTokens.revokedAt)))
+          .run();
+        if (done.changes > 0) revoked.push(next);
+        tx.update(sessions)
+          .set({ revokedAt: at })
+          .where(and(eq(sessions.tokenId, next), isNull(sessions.revokedAt)))
+          .run();
+        for (const child of tx
+          .select({ id: apiTokens.id })
+          .from(apiTokens)
+          .where(eq(apiTokens.parentId, next))
+          .all())
+          queue.push(child.id);
+      }
+      return revoked;
     });
   }
 

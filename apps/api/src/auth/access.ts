@@ -19,6 +19,7 @@ export interface Access {
 
 export interface AccessConfig {
   adminToken: string;
+  adminTokenDisabled?: boolean;
   trustedProxies: string;
   userHeader: string;
   groupsHeader: string;
@@ -43,6 +44,7 @@ export function createAccess(database: Pick<AviaryDb, 'db' | 'sqlite'>, config: 
   const groupRoles: Map<string, Role> = parseGroupRoles(config.groupRoles);
   const authenticator = new Authenticator({
     adminToken: config.adminToken,
+    adminTokenDisabled: config.adminTokenDisabled,
     users,
     tokens,
     sessions: new SessionsRepo(database),

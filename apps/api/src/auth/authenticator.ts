@@ -11,6 +11,8 @@ import { roleOfGroups } from './trusted-proxy.ts';
 
 export interface AuthenticatorDeps {
   adminToken: string;
+  /** AVIARY_ADMIN_TOKEN_DISABLED: the bootstrap token stops working once an admin user exists. */
+  adminTokenDisabled?: boolean;
   users: UsersRepo;
   tokens: TokensRepo;
   sessions: SessionsRepo;
@@ -27,7 +29,8 @@ const unauthorized = (message: string) => new DomainError('unauthorized', messag
 
 /** Turns what a request presents (bearer token, proxy headers, session cookie) into a Principal. */
 export class Authenticator {
-  private readonly bootstrapFingerprint: string;
+  /** Which AVIARY_ADMIN_TOKEN is current: recorded on its sessions and the tokens it makes. */
+  readonly bootstrapFingerprint: string;
   /** SHA-256 of AVIARY_ADMIN_TOKEN: a presented token is hashed once and compared with it. */
   private readonly bootstrapHash: Buffer;
   private readonly csrfKey: string;
@@ -65,7 +68,10 @@ export class Authenticator {
     // One hash serves both: the constant-time comparison with the admin token, and the lookup
     // of API tokens (stored as their SHA-256).
     const hash = sha256(token);
-    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.bootstrapHash)) return this.bootstrap(null);
+    if (timingSafeEqual(Buffer.from(hash, 'hex'), this.bootstrapHash)) {
+      this.checkBootstrapEnabled();
+      return this.bootstrap(null);
+    }
     const stored = this.deps.tokens.bySecretHash(hash);
     if (!stored)
       throw unauthorized(
@@ -147,6 +153,7 @@ export class Authenticator {
     } else {
       if (session.bootstrapFingerprint !== this.bootstrapFingerprint)
         throw unauthorized('AVIARY_ADMIN_TOKEN changed since you signed in; sign in again');
+      this.checkBootstrapEnabled();
       principal = this.bootstrap(session.csrfToken);
       principal.via = 'session';
     }
@@ -183,6 +190,10 @@ export class Authenticator {
       throw unauthorized(
         `this API token expired at ${token.expiresAt}; create a new one (POST /api/v1/tokens)`,
       );
+    if (token.bootstrapFingerprint && token.bootstrapFingerprint !== this.bootstrapFingerprint)
+      throw unauthorized(
+        'this API token was made with an AVIARY_ADMIN_TOKEN that has since changed; create a new one',
+      );
     let role = token.role;
     if (token.ownerId) {
       const owner = this.deps.users.byId(token.ownerId);
@@ -190,6 +201,14 @@ export class Authenticator {
       role = lower(role, owner.role);
     }
     return { actor: token.owner, role, via, userId: token.ownerId, tokenId: token.id, csrfToken };
+  }
+
+  /** Turned off once an admin user exists, so it cannot be used to lock that admin out. */
+  private checkBootstrapEnabled(): void {
+    if (this.deps.adminTokenDisabled && this.deps.users.list().some((u) => u.role === 'admin'))
+      throw unauthorized(
+        'AVIARY_ADMIN_TOKEN is turned off (AVIARY_ADMIN_TOKEN_DISABLED=1) now that an admin user exists; sign in as a user',
+      );
   }
 
   private bootstrap(csrfToken: string | null): Principal {

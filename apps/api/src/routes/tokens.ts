@@ -54,11 +54,23 @@ export const tokenRoutes =
             'role-above-owner',
             `a token cannot have more than your role (${p.role}); ask for a ${role} token from someone who has it`,
           );
-        const expires = expiresAt ? new Date(expiresAt).toISOString() : null;
+        let expires = expiresAt ? new Date(expiresAt).toISOString() : null;
         if (expires && expires <= new Date().toISOString())
           throw new DomainError('invalid-request', 'expiresAt is in the past; pick a future time', {
             field: 'expiresAt',
           });
+        // A token cannot outlive the token that made it: no expiry means the parent's.
+        const parent = p.tokenId ? access.tokens.byId(p.tokenId) : null;
+        if (parent?.expiresAt) {
+          if (!expires) expires = parent.expiresAt;
+          else if (expires > parent.expiresAt)
+            throw new DomainError(
+              'invalid-request',
+              `a token cannot outlive the token that makes it (${parent.expiresAt}); pick an earlier expiresAt or leave it out`,
+              { field: 'expiresAt' },
+            );
+        }
+        const bootstrap = p.userId === null && p.tokenId === null;
         const secret = newSecret(tokenPrefix);
         const token = access.tokens.create(
           {
@@ -69,6 +81,8 @@ export const tokenRoutes =
             owner: p.userId ? p.actor : 'admin',
             createdAt: new Date().toISOString(),
             expiresAt: expires,
+            parentId: parent?.id ?? null,
+            bootstrapFingerprint: bootstrap ? access.authenticator.bootstrapFingerprint : null,
           },
           sha256(secret),
         );
@@ -99,7 +113,8 @@ export const tokenRoutes =
         config: { role: 'viewer' },
         schema: {
           tags: ['access'],
-          summary: 'Revoke a token (yours, or any as admin); it stops working at once, with its sessions',
+          summary:
+            'Revoke a token (yours, or any as admin); it stops working at once, with its sessions and every token made with it',
           params: IdParams,
           response: { 200: ApiToken, ...errors },
         },
@@ -112,13 +127,13 @@ export const tokenRoutes =
             'token-not-found',
             'no such token of yours; list yours with GET /api/v1/tokens',
           );
-        access.tokens.revoke(token.id, new Date().toISOString());
+        const ids = access.tokens.revoke(token.id, new Date().toISOString());
         const revoked = access.tokens.byId(token.id) ?? token;
         request.audit({
           action: 'token-revoked',
           subject: `token/${token.id}`,
           before: audited(token),
-          after: { revokedAt: revoked.revokedAt },
+          after: { revokedAt: revoked.revokedAt, alsoRevoked: ids.filter((id) => id !== token.id) },
         });
         return show(revoked);
       },

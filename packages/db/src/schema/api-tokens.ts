@@ -18,12 +18,18 @@ export const apiTokens = sqliteTable(
     expiresAt: text('expires_at'),
     lastUsedAt: text('last_used_at'),
     revokedAt: text('revoked_at'),
+    // The token whose bearer made this one (revoking it revokes this too); NULL otherwise.
+    parentId: text('parent_id'),
+    // For tokens made with the bootstrap AVIARY_ADMIN_TOKEN: which one, so a rotation ends them.
+    bootstrapFingerprint: text('bootstrap_fingerprint'),
   },
   (t) => [
     // Every authenticated API request: find the token by the hash of what it presented.
     uniqueIndex('api_tokens_secret_hash_uq').on(t.secretHash),
     // GET /tokens for one owner; revoking a deleted user's tokens.
     index('api_tokens_owner_idx').on(t.ownerId),
+    // Revoking a token revokes its children.
+    index('api_tokens_parent_idx').on(t.parentId),
   ],
 );
 
