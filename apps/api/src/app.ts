@@ -17,7 +17,7 @@ import type { Guard } from './jobs/guard.ts';
 import type { Access } from './auth/access.ts';
 import { registerAudit } from './plugins/audit.ts';
 import { registerAuth } from './plugins/auth.ts';
-import { frameworkErrors, registerErrorHandler } from './plugins/errors.ts';
+import { clientErrorHandler, frameworkErrors, registerErrorHandler } from './plugins/errors.ts';
 import { registerIdempotency } from './plugins/idempotency.ts';
 import { registerMetrics } from './plugins/metrics.ts';
 import { registerSecurityHeaders } from './plugins/security-headers.ts';
@@ -63,7 +63,7 @@ export interface AppDeps {
 
 /** Builds the API; never listens (server.ts does, tests use inject() or listen on port 0). */
 export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ ...opts, bodyLimit: 256 * 1024, frameworkErrors });
+  const app = Fastify({ ...opts, bodyLimit: 256 * 1024, frameworkErrors, clientErrorHandler });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(app);

@@ -4,7 +4,8 @@ import { type Stack, startStack, token } from './harness.ts';
 
 let stack: Stack;
 beforeAll(async () => {
-  stack = await startStack();
+  // Without the dashboard: its catch-all route would answer an over-long path segment first.
+  stack = await startStack({ env: { AVIARY_WEB_ROOT: '/nonexistent/aviary-web' } });
 }, 60_000);
 afterAll(async () => stack?.stop());
 
@@ -43,6 +44,12 @@ describe('error bodies', () => {
     ['a URL that does not decode', '/api/v1/rollouts/%E0%A4%A', {}, 'bad-request'],
     ['a path segment over the length limit', `/api/v1/rollouts/${'a'.repeat(500)}`, {}, 'uri-too-long'],
     ['an unknown route', '/api/v1/nothing-here', {}, 'not-found'],
+    [
+      'headers over the size limit',
+      '/api/v1/rollouts',
+      { headers: { 'x-big': 'a'.repeat(20_000) } },
+      'headers-too-large',
+    ],
   ] as const)('answers %s with its code from the enum and its status', async (_, path, init, code) => {
     const res = await raw(path, init);
     expect(res.body.error.code).toBe(code);

@@ -22,6 +22,8 @@ export const errorStatus = {
   'csrf-token-invalid': 403,
   forbidden: 403,
   'gate-not-passed': 409,
+  /** The request's headers are larger than the server reads; send fewer or shorter ones. */
+  'headers-too-large': 431,
   'idempotency-in-flight': 409,
   'idempotency-key-reused': 422,
   /** Aviary hit an unexpected error; the message names the request id it is logged under. */
@@ -41,6 +43,7 @@ export const errorStatus = {
   'payload-too-large': 413,
   'rate-limited': 429,
   'registry-not-allowed': 403,
+  'request-timeout': 408,
   'role-above-owner': 403,
   'rollout-busy': 409,
   'rollout-finished': 409,

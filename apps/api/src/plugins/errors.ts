@@ -1,5 +1,7 @@
 import { type ErrorBody, type ErrorCode, errorStatus } from '@aviary/contracts';
 import { isDomainError } from '@aviary/core';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 
@@ -71,6 +73,34 @@ function internal(err: unknown, request: FastifyRequest, reply: FastifyReply) {
  */
 export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   void clientError(err, reply);
+}
+
+/**
+ * A request Node's parser refused before Fastify saw it (headers over the size limit, a request
+ * that took too long, bytes that are not HTTP). Fastify's default answer has another body shape
+ * and no `Connection: close`, so a keep-alive client would send its next request into a socket
+ * that is about to close. Passed to Fastify as `clientErrorHandler`.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [code, message]: [ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? [
+          'headers-too-large',
+          'the request headers are larger than the API reads; send fewer or shorter headers',
+        ]
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['request-timeout', 'the request took too long to arrive; send it again']
+        : ['bad-request', 'the request is not valid HTTP; check the client that sent it'];
+  const status = errorStatus[code];
+  const json = JSON.stringify(body(code, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy();
 }
 
 /** The one place an error becomes an HTTP answer: a status from the code, and the ErrorBody. */
