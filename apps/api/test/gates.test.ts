@@ -179,7 +179,9 @@ describe('metrics, charts and the gate without Prometheus', () => {
       'the gate to notice Prometheus is gone',
     );
     expect(down.verdict).toBe('inconclusive');
-    expect(errorCheck(down).explanation).toMatch(/no data: .*(unreachable|ECONNREFUSED|fetch failed|other side closed)/i);
+    expect(errorCheck(down).explanation).toMatch(
+      /no data: .*(unreachable|ECONNREFUSED|fetch failed|other side closed)/i,
+    );
     expect(down.checks.some((c: Json) => c.verdict === 'pass' && c.kind !== 'bake-time')).toBe(false);
     const step = await act(id, { type: 'step' });
     expect(step.status).toBe(409);
