@@ -68,7 +68,7 @@ describe('aviary -o json', () => {
     const refused = await aviary(['login', '--url', stack.server.url, '--token', 'avt_wrong'], stored);
     expect(refused.code).toBe(5);
     expect((await json(['targets'], stored)).items).toHaveLength(3);
-  }, 120_000);
+  }, 300_000);
 
   let id: string;
 
