@@ -84,6 +84,7 @@ function apiError(status: number, json: unknown, what: string): CliError {
   const parsed = ErrorBody.safeParse(json);
   const code = parsed.success ? parsed.data.error.code : `http-${status}`;
   let message = parsed.success ? parsed.data.error.message : `${what} answered ${status}`;
+  if (code === 'gate-not-passed') message += ' (here: --override --reason "<why>")';
   if (status === 401) {
     message += '; sign in with `aviary login --url <api> --token <token>` or set AVIARY_URL and AVIARY_TOKEN';
   }

@@ -39,7 +39,7 @@ describe('aviary exit codes', () => {
     expect(start.code).toBe(5);
     expect(start.json()).toMatchObject({ error: { code: 'forbidden' }, exitCode: 5 });
     expect(await rolloutsOf('payments')).toEqual([]);
-  }, 60_000);
+  }, 300_000);
 
   it('exits 4 when a freeze window holds the promotion, before any traffic moves', async () => {
     const zone = 'UTC';
@@ -67,7 +67,7 @@ describe('aviary exit codes', () => {
     expect(run.stderr).toMatch(/frozen until .*peak sale/);
     expect(await rolloutsOf('payments')).toEqual([]);
     await stack.api('PUT', '/api/v1/targets/shop/payments/policy', { freezeWindows: [] });
-  }, 60_000);
+  }, 300_000);
 
   // The two gate cases run side by side on different targets: each waits on the gate's evidence.
   describe.concurrent('start --wait-until promoted', () => {
@@ -99,7 +99,7 @@ describe('aviary exit codes', () => {
       expect(out.error.rollout.phase).toBe('rolled-back');
       // Progress went to stderr as plain lines (no terminal here), the result alone to stdout.
       expect(run.stderr).toMatch(/^\S+Z shop\/checkout \S+: progressing at 20%, step 1\/2, gate /m);
-    }, 240_000);
+    }, 300_000);
 
     it('exits 0 once a healthy canary with --steps 5 passes its gate and is promoted', async () => {
       stack.sandbox.traffic.setRate('shop', 'catalog', 200);
@@ -149,6 +149,6 @@ describe('aviary exit codes', () => {
         'stable to run the promoted image',
       );
       expect(deploy.weights).toEqual({ stable: 100, canary: 0 });
-    }, 240_000);
+    }, 300_000);
   });
 });

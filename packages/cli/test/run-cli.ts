@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const bin = fileURLToPath(new URL('../bin/aviary.mjs', import.meta.url));
@@ -18,7 +20,14 @@ export interface CliRun {
 export function aviary(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, AVIARY_POLL_MS: '500', ...env },
+      // No credentials but the ones a test gives: never the login of whoever runs the tests.
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        XDG_CONFIG_HOME: join(tmpdir(), 'aviary-cli-tests-no-config'),
+        AVIARY_POLL_MS: '500',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

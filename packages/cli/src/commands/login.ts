@@ -16,10 +16,8 @@ export function registerLogin(program: Command, ctx: Context): void {
   program
     .command('login')
     .description(
-      'check a token against the API and store both in your config dir, readable by you only (mode 0600)',
+      'check --url and --token against the API and store both in your config dir, readable by you only (0600)',
     )
-    .requiredOption('--url <url>', 'the Aviary API, e.g. http://127.0.0.1:8080', ctx.env.AVIARY_URL)
-    .option('--token <token>', 'an API token (aviary_…); read from standard input when left out')
     .addHelpText(
       'after',
       examples(
@@ -27,19 +25,28 @@ export function registerLogin(program: Command, ctx: Context): void {
         'echo "$AVIARY_TOKEN" | aviary login --url https://aviary.example.com',
       ),
     )
-    .action(async (opts: { url: string; token?: string }, cmd: Command) => {
+    .action(async (_opts: unknown, cmd: Command) => {
       const { io } = forCommand(ctx, cmd);
-      const token = opts.token ?? (process.stdin.isTTY ? '' : await readStdin());
+      // --url and --token are the global flags every command takes.
+      const flags = cmd.optsWithGlobals<{ url?: string; token?: string }>();
+      const url = flags.url ?? ctx.env.AVIARY_URL;
+      if (!url) {
+        throw new CliError(
+          'give the API with --url, e.g. http://127.0.0.1:8080',
+          ExitCode.error,
+          'url-missing',
+        );
+      }
+      const token = flags.token ?? (process.stdin.isTTY ? '' : await readStdin());
       if (!token) {
         throw new CliError('give the token with --token, or pipe it in', ExitCode.error, 'token-missing');
       }
-      const me = await api.me(new ApiClient({ url: opts.url, token }));
-      const file = await saveCredentials({ url: opts.url, token }, ctx.env);
+      const me = await api.me(new ApiClient({ url, token }));
+      const file = await saveCredentials({ url, token }, ctx.env);
       emit(
         io,
-        { url: opts.url, user: me.user, role: me.role, config: file },
-        () =>
-          `Signed in to ${opts.url} as ${me.user ?? 'the bootstrap admin'} (${me.role}); stored in ${file}\n`,
+        { url, user: me.user, role: me.role, config: file },
+        () => `Signed in to ${url} as ${me.user ?? 'the bootstrap admin'} (${me.role}); stored in ${file}\n`,
       );
     });
 }
