@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Installs what Aviary needs on a fresh Debian/Ubuntu machine with Node 20, then gets out of
 // the way: pnpm (pinned), the workspace's packages, and the Debian packages a mode needs.
-// Usage: node scripts/bootstrap.mjs start|test
+// Usage: node scripts/bootstrap.mjs start|test|image
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -11,6 +11,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? 'start';
 const pnpmVersion = '10.34.8';
 
+/** What building and running the container image needs (pnpm test:image, part of the tests). */
+const imageNeeds = [
+  ['podman', 'podman', 'the image test builds and runs the Dockerfile with podman'],
+  ['runc', 'runc', 'podman runs the image test containers with runc'],
+  ['debootstrap', 'debootstrap', 'the debian:trixie-slim base of the image is made from the Debian archive'],
+];
+
 /** Debian packages per mode: [package, the command it provides, why]. */
 const aptNeeds = {
   start: [['prometheus', 'prometheus', 'the sandbox runs a real Prometheus']],
@@ -19,6 +26,12 @@ const aptNeeds = {
     ['kubectl', 'kubectl', 'tests drive the sandbox API server with the real kubectl'],
     ['docker-compose', 'docker-compose', 'a test validates docker-compose.yml offline'],
     ['chromium', 'chromium', 'the dashboard tests run in a real Chromium'],
+    ...imageNeeds,
+  ],
+  image: [
+    ['prometheus', 'prometheus', 'the image runs against the sandbox and its real Prometheus'],
+    ['chromium', 'chromium', 'the image test signs in to the dashboard in a real Chromium'],
+    ...imageNeeds,
   ],
 };
 

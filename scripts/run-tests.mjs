@@ -54,6 +54,22 @@ const packagesOk = step('package tests', 'pnpm', [
   '--continue',
   '--concurrency=2',
 ]);
+// The container image, built with podman and run against the sandbox (pnpm test:image).
+const imageReport = join(root, 'e2e', '.test-results', 'image.json');
+rmSync(imageReport, { force: true });
+const imageOk = step('image test', 'pnpm', ['--filter', '@aviary/e2e', 'test:image']);
+if (existsSync(imageReport)) {
+  const { stats } = JSON.parse(readFileSync(imageReport, 'utf8'));
+  passed += stats.expected + stats.flaky;
+  failed += stats.unexpected;
+  if (stats.unexpected > 0 || !imageOk || stats.expected + stats.flaky === 0) {
+    if (stats.unexpected === 0) failed++;
+    failures.push('image test');
+  }
+} else {
+  failed++;
+  failures.push('image test (no report)');
+}
 const testsOk = workspaceOk && packagesOk;
 
 const reported = [];
