@@ -226,6 +226,14 @@ describe('rollback', () => {
       fromWeight: 50,
       toWeight: 0,
     });
+    // The list says how it ended: its peak weight, who ended it and why.
+    const listed = (await stack.api('GET', '/api/v1/rollouts?service=catalog')).body.items.find(
+      (x: Json) => x.id === r.id,
+    );
+    expect(listed).toMatchObject({
+      peakWeight: 50,
+      ended: { action: 'rollback', actor: 'admin', reason: `errors while ${phase}` },
+    });
   });
 
   it('works while starting, before the first step', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MetricsSource, RouterCapabilities, RouterObject, RouterProvider } from './routers.ts';
 import { GateResult, MetricPoint } from './gates.ts';
 import { Approval } from './policies.ts';
-import { Rollout, RolloutEvent, RolloutPhase } from './rollouts.ts';
+import { Rollout, RolloutEvent, RolloutListItem, RolloutPhase } from './rollouts.ts';
 
 /** Route paths, shared by the API and the dashboard's fetch layer. */
 export const paths = {
@@ -53,7 +53,7 @@ export const ListRolloutsQuery = z.object({
 });
 export type ListRolloutsQuery = z.infer<typeof ListRolloutsQuery>;
 
-export const RolloutList = z.object({ items: z.array(Rollout), nextCursor: z.string().nullable() });
+export const RolloutList = z.object({ items: z.array(RolloutListItem), nextCursor: z.string().nullable() });
 export type RolloutList = z.infer<typeof RolloutList>;
 
 export const ListEventsQuery = z.object({

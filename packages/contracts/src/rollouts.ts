@@ -161,3 +161,22 @@ export const RolloutEvent = z.object({
   details: z.record(z.string(), z.unknown()).nullable(),
 });
 export type RolloutEvent = z.infer<typeof RolloutEvent>;
+
+/** How a rollout ended: the event that finished it, who or what did it, and why. */
+export const RolloutEnding = z.object({
+  at: z.string(),
+  /** A person, or `aviary` for an automatic rollback. */
+  actor: z.string(),
+  action: EventAction,
+  reason: z.string().nullable(),
+});
+export type RolloutEnding = z.infer<typeof RolloutEnding>;
+
+/** A rollout in a list, with what its history says at a glance. */
+export const RolloutListItem = Rollout.extend({
+  /** The highest canary weight it reached. */
+  peakWeight: Weight.optional(),
+  /** Null while it runs. */
+  ended: RolloutEnding.nullable().optional(),
+});
+export type RolloutListItem = z.infer<typeof RolloutListItem>;

@@ -4,6 +4,7 @@ export { chooseStep, downsample, maxPointsPerSeries } from './charts/downsample.
 export { currentStepStart, weightSeries } from './charts/weight-series.ts';
 export { gateSnapshot } from './engine/gate-rule.ts';
 export { auditedState } from './engine/events.ts';
+export { rolloutSummary } from './engine/rollout-summary.ts';
 export { RolloutEngine, toContract, type ActOptions, type EngineDeps } from './engine/rollout-engine.ts';
 export { describeChecks, type CheckContext } from './gates/describe-checks.ts';
 export { clopperPearsonUpper, UPPER_BOUND_CONFIDENCE } from './gates/upper-bound.ts';

@@ -14,7 +14,13 @@ import {
   defaultSteps,
   paths,
 } from '@aviary/contracts';
-import { type HistoryStore, type RolloutEngine, type TargetResolver, toContract } from '@aviary/core';
+import {
+  type HistoryStore,
+  type RolloutEngine,
+  type TargetResolver,
+  rolloutSummary,
+  toContract,
+} from '@aviary/core';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Guardrails } from '../policies.ts';
@@ -87,7 +93,11 @@ export const rolloutRoutes =
       async (request) => {
         const { limit, cursor, ...filter } = request.query;
         const page = history.list(filter, limit, cursor);
-        return { items: page.items.map(toContract), nextCursor: page.nextCursor };
+        const items = page.items.map((r) => ({
+          ...toContract(r),
+          ...rolloutSummary(r, history.events(r.id, 10_000)),
+        }));
+        return { items, nextCursor: page.nextCursor };
       },
     );
 

@@ -65,10 +65,26 @@ export const useRolloutPages = (filter: RolloutListFilter) =>
     placeholderData: keepPreviousData,
   });
 
-export const useRollout = (id: string) =>
-  useQuery({
-    queryKey: queryKeys.rollout(id),
-    queryFn: ({ signal }) => apiFetch<Rollout>(route(paths.rollout, { id }), { signal }),
+const rolloutQuery = (id: string) => ({
+  queryKey: queryKeys.rollout(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) =>
+    apiFetch<Rollout>(route(paths.rollout, { id }), { signal }),
+});
+
+export const useRollout = (id: string) => useQuery(rolloutQuery(id));
+
+/** Each rollout's target ("shop/checkout") by rollout id, for pages that only hold ids. */
+export const useRolloutTargets = (ids: readonly string[]) =>
+  useQueries({
+    queries: ids.map((id) => ({ ...rolloutQuery(id), staleTime: Number.POSITIVE_INFINITY })),
+    combine: (results) => {
+      const targets = new Map<string, string>();
+      results.forEach((r, i) => {
+        const id = ids[i];
+        if (id && r.data) targets.set(id, `${r.data.target.namespace}/${r.data.target.service}`);
+      });
+      return targets;
+    },
   });
 
 export const useEvents = (id: string) =>

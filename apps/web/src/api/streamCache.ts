@@ -70,7 +70,11 @@ export function appendEventToMetrics(
 
 function replaceInList(list: RolloutList | undefined, rollout: Rollout): RolloutList | undefined {
   if (!list?.items.some((r) => r.id === rollout.id)) return list;
-  return { ...list, items: list.items.map((r) => (r.id === rollout.id ? newer(r, rollout) : r)) };
+  // Keep what only the list carries (peak weight, how it ended) over the stream's rollout.
+  return {
+    ...list,
+    items: list.items.map((r) => (r.id === rollout.id ? { ...r, ...newer(r, rollout) } : r)),
+  };
 }
 
 /**

@@ -1,11 +1,12 @@
 import type { AuditRecord } from '@aviary/contracts';
+import { useMemo } from 'react';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { Link } from '../../router/Link.tsx';
 import { hrefs } from '../../router/routes.ts';
 import { rolloutOf, summarize } from './auditFilter.ts';
 
-const columns: readonly Column<AuditRecord>[] = [
+const columnsFor = (targets: ReadonlyMap<string, string>): readonly Column<AuditRecord>[] => [
   {
     id: 'at',
     label: 'Time',
@@ -20,18 +21,38 @@ const columns: readonly Column<AuditRecord>[] = [
   {
     id: 'subject',
     label: 'Subject',
-    getValue: (r) => r.subject,
+    getValue: (r) => subjectName(r, targets),
     render: (r) => {
       const id = rolloutOf(r);
-      return id ? <Link to={hrefs.rollout(id, r.at)}>{r.subject}</Link> : (r.subject ?? '—');
+      return id ? (
+        <Link to={hrefs.rollout(id, r.at)} title={r.subject ?? undefined}>
+          {subjectName(r, targets)}
+        </Link>
+      ) : (
+        (r.subject ?? '—')
+      );
     },
   },
   { id: 'reason', label: 'Reason', getValue: (r) => r.reason },
   { id: 'source', label: 'From address', getValue: (r) => r.sourceAddress },
 ];
 
+/** A rollout is named by its target ("rollout of shop/checkout"); its id stays in the link's title. */
+function subjectName(r: AuditRecord, targets: ReadonlyMap<string, string>): string {
+  const id = rolloutOf(r);
+  const target = id ? targets.get(id) : undefined;
+  return target ? `rollout of ${target}` : (r.subject ?? '—');
+}
+
 /** Audit records, newest first; each row carries its action for tests and styling. */
-export function AuditTable({ records }: { records: readonly AuditRecord[] }) {
+export function AuditTable({
+  records,
+  targets = new Map(),
+}: {
+  records: readonly AuditRecord[];
+  targets?: ReadonlyMap<string, string>;
+}) {
+  const columns = useMemo(() => columnsFor(targets), [targets]);
   return (
     <DataTable
       columns={columns}

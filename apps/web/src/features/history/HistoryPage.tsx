@@ -1,4 +1,4 @@
-import type { Rollout } from '@aviary/contracts';
+import type { RolloutListItem } from '@aviary/contracts';
 import { useMemo, useState } from 'react';
 import { useRolloutPages } from '../../api/queries.ts';
 import { type Column, DataTable } from '../../components/DataTable.tsx';
@@ -10,7 +10,11 @@ import { hrefs } from '../../router/routes.ts';
 import { HistoryFilters } from './HistoryFilters.tsx';
 import { distinctTargets, emptyFilter, filterRollouts, targetKey } from './filters.ts';
 
-const columns: readonly Column<Rollout>[] = [
+/** "aviary (automatic)" for the guard's own rollbacks, else the person. */
+const endedBy = (r: RolloutListItem) =>
+  r.ended ? `${r.ended.actor === 'aviary' ? 'aviary (automatic)' : r.ended.actor}: ${r.ended.action}` : '—';
+
+const columns: readonly Column<RolloutListItem>[] = [
   {
     id: 'started',
     label: 'Started',
@@ -22,13 +26,21 @@ const columns: readonly Column<Rollout>[] = [
   { id: 'image', label: 'Canary image', getValue: (r) => r.canaryImage },
   {
     id: 'phase',
-    label: 'Phase',
+    label: 'Outcome',
     getValue: (r) => r.phase,
     render: (r) => <PhaseBadge phase={r.phase} />,
     sort: true,
   },
-  { id: 'weight', label: 'Weight', getValue: (r) => r.weight, render: (r) => `${r.weight}%`, sort: true },
+  {
+    id: 'peak',
+    label: 'Peak weight',
+    getValue: (r) => r.peakWeight ?? r.weight,
+    render: (r) => `${r.peakWeight ?? r.weight}%`,
+    sort: true,
+  },
   { id: 'actor', label: 'Started by', getValue: (r) => r.createdBy, sort: true },
+  { id: 'ended-by', label: 'Ended by', getValue: endedBy, sort: true },
+  { id: 'ended-why', label: 'Why it ended', getValue: (r) => r.ended?.reason ?? (r.ended ? '—' : null) },
   {
     id: 'duration',
     label: 'Duration',
@@ -36,7 +48,7 @@ const columns: readonly Column<Rollout>[] = [
     render: (r) => formatDuration((Date.parse(r.updatedAt) - Date.parse(r.createdAt)) / 1000),
     sort: true,
   },
-  { id: 'reason', label: 'Reason', getValue: (r) => r.reason },
+  { id: 'reason', label: 'Why it started', getValue: (r) => r.reason },
 ];
 
 /** Every rollout, for the on-call: filter, open one for its timeline and replayed charts. */
