@@ -60,7 +60,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
   const lean = new LeanHttp(kube.config);
   // One adapter per traffic router; each target's `router` picks its own.
   const router = new TrafficRouters(
-    createRouterAdapters(kube.custom, { ...routerOptionsFromEnv(env), lean }),
+    createRouterAdapters(kube.custom, { ...routerOptionsFromEnv(env), lean, core: kube.core }),
   );
   const workloads = new DeploymentWorkloads(kube.apps, {
     availableTimeoutMs: env.AVIARY_AVAILABLE_TIMEOUT_MS,

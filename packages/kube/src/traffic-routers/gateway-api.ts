@@ -1,5 +1,5 @@
 import { type MetricsSource, metricsSources } from '@aviary/contracts';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, pairedServices, readPair, writePair } from './pairs.ts';
 
@@ -84,4 +84,5 @@ export const httpRouteShape: SplitShape<HttpRoute> = {
       : [],
 };
 
-export const gatewayApiRouter = (custom: CustomObjectsApi) => new ObjectRouter(custom, httpRouteShape);
+export const gatewayApiRouter = (custom: CustomObjectsApi, core?: CoreV1Api) =>
+  new ObjectRouter(custom, httpRouteShape, core);

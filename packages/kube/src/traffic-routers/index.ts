@@ -1,5 +1,5 @@
 import type { RouterProvider } from '@aviary/contracts';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import type { LeanHttp } from '../lean-http.ts';
 import { gatewayApiRouter } from './gateway-api.ts';
 import { IstioRouter } from './istio.ts';
@@ -13,6 +13,8 @@ export interface RouterOptions {
   istioVersion?: string;
   /** A lean client for the VirtualService write a rollback waits on. */
   lean?: LeanHttp;
+  /** To create missing `<service>-stable`/`<service>-canary` Services for the routers that split between Services. */
+  core?: CoreV1Api;
 }
 
 /** The one table of traffic routers: a target's `router` picks its adapter here, nowhere else. */
@@ -21,10 +23,10 @@ export const trafficRouters: Record<
   (custom: CustomObjectsApi, opts: RouterOptions) => RouterAdapter
 > = {
   istio: (custom, opts) => new IstioRouter(custom, { version: opts.istioVersion, lean: opts.lean }),
-  'gateway-api': (custom) => gatewayApiRouter(custom),
-  smi: (custom) => smiRouter(custom),
-  nginx: (custom) => nginxRouter(custom),
-  traefik: (custom) => traefikRouter(custom),
+  'gateway-api': (custom, opts) => gatewayApiRouter(custom, opts.core),
+  smi: (custom, opts) => smiRouter(custom, opts.core),
+  nginx: (custom, opts) => nginxRouter(custom, opts.core),
+  traefik: (custom, opts) => traefikRouter(custom, opts.core),
 };
 
 /** Router settings from the server's environment (each router reads its own variables). */

@@ -1,4 +1,4 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { percentages, serviceOfBackend } from './provider.ts';
 
@@ -73,4 +73,5 @@ export const canaryIngressShape: SplitShape<IngressObject> = {
   objects: (ing) => [{ kind: 'Ingress', name: ing.metadata.name }],
 };
 
-export const nginxRouter = (custom: CustomObjectsApi) => new ObjectRouter(custom, canaryIngressShape);
+export const nginxRouter = (custom: CustomObjectsApi, core?: CoreV1Api) =>
+  new ObjectRouter(custom, canaryIngressShape, core);

@@ -1,8 +1,18 @@
 import type { MetricsSource, RouterCapabilities, RouterObject, RouterProvider } from '@aviary/contracts';
 import { DomainError, type TargetRef, type TrafficSplit } from '@aviary/core';
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi, V1Service } from '@kubernetes/client-node';
 import { statusOf, withRetry } from '../retry.ts';
-import { type ObservedSplit, type RouterAdapter, type RouterTarget, sameSplit } from './provider.ts';
+import {
+  type ObservedSplit,
+  type RouterAdapter,
+  type RouterTarget,
+  canaryServiceOf,
+  sameSplit,
+  stableServiceOf,
+} from './provider.ts';
+
+/** The label on the `-stable` and `-canary` Services Aviary created. */
+export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'aviary' };
 
 export interface RouterObjectBody {
   apiVersion?: string;
@@ -52,6 +62,8 @@ export class ObjectRouter<T extends RouterObjectBody> implements RouterAdapter {
   constructor(
     private readonly custom: CustomObjectsApi,
     private readonly shape: SplitShape<T>,
+    /** Without it, the `-stable`/`-canary` Services must exist already. */
+    private readonly core?: CoreV1Api,
   ) {
     this.id = shape.id;
   }
@@ -69,7 +81,10 @@ export class ObjectRouter<T extends RouterObjectBody> implements RouterAdapter {
     const key = keyOf(target.namespace, target.service);
     await withRetry(`setting ${target.service} to ${split.stable}/${split.canary}`, async () => {
       const object = await this.read(target);
-      if (sameSplit(this.shape.read(object, target.service), split)) return;
+      const current = this.shape.read(object, target.service);
+      if (sameSplit(current, split)) return;
+      // Checked as the canary first gets traffic (once per rollout), not on every step.
+      if (split.canary > 0 && !current?.canary) await this.ensureServices(target);
       const written = (await this.custom.replaceNamespacedCustomObject({
         group: this.shape.group,
         version: this.shape.version,
@@ -85,6 +100,52 @@ export class ObjectRouter<T extends RouterObjectBody> implements RouterAdapter {
           `${this.shape.kind} ${object.metadata.name} holds ${now ? `${now.stable}/${now.canary}` : 'no split'} after writing ${split.stable}/${split.canary}`,
         );
     });
+  }
+
+  /**
+   * The router sends to `<service>-stable` and `<service>-canary`: when one is missing, create it
+   * from the target's own Service (its selector plus `version`, its ports), so a canary is never
+   * weighted towards a Service that does not exist. Existing ones are left as their owners made them.
+   */
+  async ensureServices(target: TargetRef): Promise<void> {
+    if (!this.core) return;
+    const core = this.core;
+    const read = (name: string) =>
+      withRetry(`reading Service ${name}`, async () => {
+        try {
+          return await core.readNamespacedService({ name, namespace: target.namespace });
+        } catch (err) {
+          if (statusOf(err) === 404) return undefined;
+          throw err;
+        }
+      });
+    for (const [arm, name] of [
+      ['stable', stableServiceOf(target.service)],
+      ['canary', canaryServiceOf(target.service)],
+    ] as const) {
+      if (await read(name)) continue;
+      const apex = await read(target.service);
+      if (!apex?.spec?.selector)
+        throw new DomainError(
+          'target-not-canaryable',
+          `${target.service} in ${target.namespace}: Service ${name} is missing, and there is no Service ${target.service} with a selector to make it from`,
+        );
+      const body: V1Service = {
+        metadata: { name, namespace: target.namespace, labels: { ...apex.metadata?.labels, ...MANAGED_BY } },
+        spec: {
+          selector: { ...apex.spec.selector, version: arm },
+          ports: (apex.spec.ports ?? []).map(({ nodePort: _, ...port }) => port),
+        },
+      };
+      await withRetry(`creating Service ${name}`, async () => {
+        try {
+          await core.createNamespacedService({ namespace: target.namespace, body });
+        } catch (err) {
+          // Someone made it meanwhile: theirs stands.
+          if (statusOf(err) !== 409) throw err;
+        }
+      });
+    }
   }
 
   async annotations(target: TargetRef): Promise<Record<string, string>> {

@@ -1,4 +1,4 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, readPair, writePair } from './pairs.ts';
 
@@ -58,4 +58,5 @@ export const trafficSplitShape: SplitShape<TrafficSplitObject> = {
   objects: (ts) => [{ kind: 'TrafficSplit', name: ts.metadata.name }],
 };
 
-export const smiRouter = (custom: CustomObjectsApi) => new ObjectRouter(custom, trafficSplitShape);
+export const smiRouter = (custom: CustomObjectsApi, core?: CoreV1Api) =>
+  new ObjectRouter(custom, trafficSplitShape, core);

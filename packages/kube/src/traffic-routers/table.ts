@@ -1,6 +1,12 @@
 import type { MetricsSource, RouterProvider } from '@aviary/contracts';
 import { DomainError, type TargetRef, type TrafficRouter, type TrafficSplit } from '@aviary/core';
+import { statusOf } from '../retry.ts';
 import type { RouterAdapter, RouterTarget } from './provider.ts';
+
+/** The cluster does not serve the router's kind at all (its CRD is not installed): 404 on the list. */
+function notServed(err: unknown): boolean {
+  return statusOf(err) === 404 || (err instanceof DomainError && err.details.status === 404);
+}
 
 export interface RoutedTarget extends RouterTarget {
   router: RouterProvider;
@@ -37,10 +43,20 @@ export class TrafficRouters implements TrafficRouter {
     return this.adapter(target.router).annotations(target);
   }
 
-  /** Every router's targets, sorted; a service split by two routers is reported by both. */
+  /**
+   * Every router's targets, sorted; a service split by two routers is reported by both. A router
+   * whose kind the cluster does not serve (most clusters run one or two) simply has no targets.
+   */
   async discover(): Promise<RoutedTarget[]> {
     const found = await Promise.all(
-      this.adapters.map(async (a) => (await a.discover()).map((t) => ({ ...t, router: a.id }))),
+      this.adapters.map(async (a) => {
+        try {
+          return (await a.discover()).map((t) => ({ ...t, router: a.id }));
+        } catch (err) {
+          if (notServed(err)) return [];
+          throw err;
+        }
+      }),
     );
     const targets = found
       .flat()

@@ -1,4 +1,4 @@
-import type { CustomObjectsApi } from '@kubernetes/client-node';
+import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, pairedServices, readPair, writePair } from './pairs.ts';
 
@@ -55,4 +55,5 @@ export const traefikServiceShape: SplitShape<TraefikServiceObject> = {
   objects: (ts) => [{ kind: 'TraefikService', name: ts.metadata.name }],
 };
 
-export const traefikRouter = (custom: CustomObjectsApi) => new ObjectRouter(custom, traefikServiceShape);
+export const traefikRouter = (custom: CustomObjectsApi, core?: CoreV1Api) =>
+  new ObjectRouter(custom, traefikServiceShape, core);
