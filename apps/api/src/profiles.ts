@@ -1,11 +1,18 @@
 import { MetricProfile, type MetricProfileInput, type TargetProfile } from '@aviary/contracts';
-import { DomainError, type ProfileStore } from '@aviary/core';
+import { DomainError, type NewAuditRecord, type ProfileStore } from '@aviary/core';
 
 /** The annotation on a target's router object that carries its profile (GitOps-friendly). */
 export const profileAnnotation = 'aviary.dev/profile';
 
 export interface ProfileDeps {
   store: ProfileStore;
+  /** The annotation as last seen, kept across restarts (see `observeAnnotation`). */
+  annotations?: {
+    lastAnnotation(namespace: string, service: string): string | null | undefined;
+    rememberAnnotation(namespace: string, service: string, value: string | null, at: string): void;
+  };
+  /** Append to the audit trail (drift of the annotation, as actor `aviary`). */
+  audit?: (record: NewAuditRecord) => void;
   annotationsOf: (namespace: string, service: string) => Promise<Record<string, string>>;
   /** Resolves when Prometheus accepts every query of the profile; throws a DomainError otherwise. */
   validate: (profile: MetricProfile, namespace: string, service: string) => Promise<void>;
@@ -36,6 +43,44 @@ export class Profiles {
       );
     }
     return { ...base, profile: MetricProfile.parse({}), source: 'default' };
+  }
+
+  /**
+   * The router object of a target was seen (watch or start). A change of its profile annotation
+   * since Aviary last saw it was made outside Aviary, by whoever may edit the object, with no
+   * role: recorded in the audit as drift, saying whether it is in effect (no profile saved
+   * through the API) or ignored.
+   */
+  async observeAnnotation(namespace: string, service: string, now = new Date()): Promise<void> {
+    const { annotations: seen, audit } = this.deps;
+    if (!seen || !audit) return;
+    const all = await this.deps.annotationsOf(namespace, service).catch(() => undefined);
+    if (!all) return;
+    const value = all[profileAnnotation] ?? null;
+    const before = seen.lastAnnotation(namespace, service);
+    if (before === value || (before === undefined && value === null)) return;
+    const saved = this.deps.store.get(namespace, service);
+    const parsed = (text: string | null | undefined) => {
+      if (text == null) return null;
+      const profile = MetricProfile.safeParse(parseJson(text));
+      return profile.success ? { profile: profile.data } : { invalid: text.slice(0, 2000) };
+    };
+    audit({
+      at: now.toISOString(),
+      actor: 'aviary',
+      role: null,
+      sourceAddress: null,
+      action: 'profile-drift',
+      subject: `target/${namespace}/${service}`,
+      before: before === undefined ? null : { annotation: parsed(before) },
+      after: { annotation: parsed(value), inEffect: !saved && value !== null },
+      reason: `the ${profileAnnotation} annotation of ${namespace}/${service} changed outside Aviary; ${
+        saved
+          ? 'ignored: the profile saved through the API is in effect'
+          : 'in effect: no profile is saved through the API'
+      }`,
+    });
+    seen.rememberAnnotation(namespace, service, value, now.toISOString());
   }
 
   /** Validate against Prometheus, then save; nothing is saved if any query is refused. */

@@ -74,8 +74,11 @@ export async function startServer(env: Env): Promise<RunningServer> {
     warn: (obj: unknown, msg: string) => app.log.warn(obj, msg),
     error: (obj: unknown, msg: string) => app.log.error(obj, msg),
   };
+  const profileStore = new SqliteProfileStore(database);
   const profiles = new Profiles({
-    store: new SqliteProfileStore(database),
+    store: profileStore,
+    annotations: profileStore,
+    audit: (record) => access.audit.append(record),
     annotationsOf: async (namespace, service) => router.annotations(await router.resolve(namespace, service)),
     validate: async (profile, namespace, service) => {
       if (profile.business.length === 0) return;
@@ -275,9 +278,10 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await engine.recover();
   elector.start();
   guard.start();
-  const watch = watchRouterWeights(kube.config, router.adapters, (target, weights) =>
-    engine.observe(target, weights),
-  );
+  const watch = watchRouterWeights(kube.config, router.adapters, (target, weights) => {
+    engine.observe(target, weights);
+    void profiles.observeAnnotation(target.namespace, target.service);
+  });
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

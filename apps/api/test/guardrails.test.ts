@@ -1,6 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call } from './access-harness.ts';
-import { type Json, type Stack, deployPath, kube, settled, startRollout, startStack } from './harness.ts';
+import {
+  type Json,
+  type Stack,
+  deployPath,
+  kube,
+  settled,
+  startRollout,
+  startStack,
+  vsPath,
+  waitFor,
+} from './harness.ts';
 
 // What Aviary may touch in the cluster: only Deployments it created, and (when set) only the
 // allowed namespaces and image registries.
@@ -114,5 +124,74 @@ describe('allowlists', () => {
     expect((await rollouts()).length).toBe(before);
     const canary = await fetch(stack.sandbox.endpoints.apiServer + deployPath('checkout-canary'));
     expect(canary.status).toBe(404);
+  });
+});
+
+describe('the aviary.dev/profile annotation', () => {
+  const annotate = (profile: Json) =>
+    kube(stack, 'PATCH', vsPath('payments'), {
+      metadata: { annotations: { 'aviary.dev/profile': JSON.stringify(profile) } },
+    });
+  const driftRecords = async () =>
+    (await call(stack, 'GET', '/api/v1/audit?action=profile-drift', { headers: admin })).body.items.filter(
+      (a: Json) => a.subject === 'target/shop/payments',
+    ) as Json[];
+  /** Change the annotation and wait for the one new drift record (newest first). */
+  const annotateAndWait = async (profile: Json) => {
+    const before = (await driftRecords()).length;
+    await annotate(profile);
+    const items = await waitFor(
+      async () => {
+        const now = await driftRecords();
+        return now.length > before ? now : undefined;
+      },
+      10_000,
+      'a profile-drift record for payments',
+    );
+    expect(items).toHaveLength(before + 1);
+    return items[0];
+  };
+  const profile = async () =>
+    (await call(stack, 'GET', '/api/v1/targets/shop/payments/profile', { headers: admin })).body;
+
+  it('records the annotation as first seen (the sandbox seeds one), as aviary', async () => {
+    const [first] = await waitFor(
+      async () => {
+        const items = await driftRecords();
+        return items.length ? items : undefined;
+      },
+      10_000,
+      'the first sight of the payments annotation',
+    );
+    expect(first).toMatchObject({ actor: 'aviary', before: null, after: { inEffect: true } });
+  });
+
+  it('records a change made outside Aviary as drift in the audit, and shows where the profile comes from', async () => {
+    const record = await annotateAndWait({ autoRollback: false });
+    expect(record).toMatchObject({
+      actor: 'aviary',
+      role: null,
+      action: 'profile-drift',
+      before: { annotation: { profile: { autoRollback: true } } },
+      after: { annotation: { profile: { autoRollback: false } }, inEffect: true },
+    });
+    expect(record.reason).toMatch(/changed outside Aviary; in effect/);
+    expect(await profile()).toMatchObject({ source: 'annotation', profile: { autoRollback: false } });
+  });
+
+  it('lets a profile saved through the API win, and still records the annotation changing', async () => {
+    const saved = await call(stack, 'PUT', '/api/v1/targets/shop/payments/profile', {
+      headers: admin,
+      payload: { autoRollback: true },
+    });
+    expect(saved.status).toBe(200);
+    const latest = await annotateAndWait({ autoRollback: false, minSamples: 1 });
+    expect(latest).toMatchObject({
+      actor: 'aviary',
+      before: { annotation: { profile: { autoRollback: false } } },
+      after: { annotation: { profile: { minSamples: 1 } }, inEffect: false },
+    });
+    expect(latest.reason).toMatch(/ignored: the profile saved through the API is in effect/);
+    expect(await profile()).toMatchObject({ source: 'api', profile: { autoRollback: true } });
   });
 });

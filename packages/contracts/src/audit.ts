@@ -19,6 +19,7 @@ export const auditActions = [
   'approval-withdrawn',
   'operation-failed',
   'drift-detected',
+  'profile-drift',
 ] as const;
 export const AuditAction = z.enum(auditActions);
 export type AuditAction = z.infer<typeof AuditAction>;

@@ -2,7 +2,7 @@ import type { TargetProfile } from '@aviary/contracts';
 import type { ProfileStore } from '@aviary/core';
 import { and, eq } from 'drizzle-orm';
 import type { AviaryDb, Db } from './client.ts';
-import { targetProfiles } from './schema/index.ts';
+import { profileAnnotations, targetProfiles } from './schema/index.ts';
 
 /** Profiles saved through the API; one row per target, replaced as a whole. */
 export class SqliteProfileStore implements ProfileStore {
@@ -35,5 +35,24 @@ export class SqliteProfileStore implements ProfileStore {
       .onConflictDoUpdate({ target: [targetProfiles.namespace, targetProfiles.service], set: row })
       .run();
     return { ...row, source: 'api' };
+  }
+
+  /** The profile annotation as last seen: its text (null: none), or undefined if never looked at. */
+  lastAnnotation(namespace: string, service: string): string | null | undefined {
+    const row = this.db
+      .select({ value: profileAnnotations.value })
+      .from(profileAnnotations)
+      .where(and(eq(profileAnnotations.namespace, namespace), eq(profileAnnotations.service, service)))
+      .get();
+    return row ? row.value : undefined;
+  }
+
+  rememberAnnotation(namespace: string, service: string, value: string | null, at: string): void {
+    const row = { namespace, service, value, seenAt: at };
+    this.db
+      .insert(profileAnnotations)
+      .values(row)
+      .onConflictDoUpdate({ target: [profileAnnotations.namespace, profileAnnotations.service], set: row })
+      .run();
   }
 }

@@ -10,3 +10,4 @@ export * from './settings.ts';
 export * from './audit.ts';
 export * from './target-policies.ts';
 export * from './approvals.ts';
+export * from './profile-annotations.ts';

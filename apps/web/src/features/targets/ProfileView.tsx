@@ -2,6 +2,14 @@ import { useProfile } from '../../api/queries.ts';
 import { ErrorState, Loading } from '../../components/StatusMessage.tsx';
 import { formatDuration, formatPercent } from '../../lib/format.ts';
 
+const sourceText = {
+  api: 'saved through Aviary',
+  // Changing it needs no Aviary role, only write access to the router object: say so.
+  annotation:
+    'from the router object’s aviary.dev/profile annotation only (editable outside Aviary; each change is audited as drift)',
+  default: 'Aviary’s defaults',
+} as const;
+
 /** A target's gate profile, read-only: what must hold before each step. */
 export function ProfileView({ namespace, service }: { namespace: string; service: string }) {
   const profile = useProfile(namespace, service);
@@ -12,8 +20,8 @@ export function ProfileView({ namespace, service }: { namespace: string; service
   return (
     <section className="profile card" aria-label={`Metric profile of ${title}`}>
       <h3>{title}</h3>
-      <p className="muted">
-        from {source}
+      <p className="muted" data-testid="profile-source">
+        {sourceText[source]}
         {updatedBy ? `, set by ${updatedBy}` : ''}
       </p>
       <dl>
