@@ -5,7 +5,7 @@ export interface KubeConnection {
   /** A kubeconfig file; without one, in-cluster service-account config, else the default kubeconfig. */
   kubeconfig?: string;
   context?: string;
-  /** Every call (watches aside) gives up after this long; default 10 s. */
+  /** Every call (watches aside) gives up after this long; default 30 s. */
   timeoutMs?: number;
 }
 
