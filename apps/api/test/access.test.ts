@@ -81,7 +81,7 @@ describe('login rate limiting', () => {
       remoteAddress: '192.0.2.99',
     });
     expect(later.status).toBe(200);
-  });
+  }, 60_000);
 
   it('counts a parallel burst before checking it: no more password checks than allowed', async () => {
     await createUser(stack, 'cleo', 'operator');

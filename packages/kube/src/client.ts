@@ -10,7 +10,7 @@ export interface KubeConnection {
    * /var/run/secrets/kubernetes.io/serviceaccount (a root other than `/` only in tests).
    */
   serviceAccountRoot?: string;
-  /** Every call (watches aside) gives up after this long; default 10 s. */
+  /** Every call (watches aside) gives up after this long; default 30 s. */
   timeoutMs?: number;
 }
 

@@ -54,7 +54,7 @@ export class LeaseElector {
     this.renewMs = (opts.renewEverySeconds ?? 5) * 1000;
     this.renewDeadlineMs = Math.min((opts.renewDeadlineSeconds ?? 10) * 1000, this.durationSeconds * 1000);
     // A renewal that cannot finish before the deadline is worth nothing: give up on it then.
-    this.api = makeApiClient(config, CoordinationV1Api, Math.max(1_000, this.renewDeadlineMs / 2));
+    this.api = makeApiClient(config, CoordinationV1Api, Math.max(1_000, this.renewDeadlineMs));
   }
 
   private now(): number {

@@ -10,7 +10,7 @@ import {
 import fetch from 'node-fetch';
 
 /** How long any one call to the Kubernetes API may take, the body included, unless told otherwise. */
-export const defaultKubeTimeoutMs = 10_000;
+export const defaultKubeTimeoutMs = 30_000;
 
 /**
  * client-node 1.3's HTTP library (node-fetch) has no timeout, so an API server that accepts the
