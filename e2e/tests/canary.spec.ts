@@ -37,13 +37,17 @@ test('starts a canary from the form', async () => {
 test('draws canary and stable series on the charts, live', async () => {
   const chart = page.getByTestId('chart-errorRate');
   await expect(chart.locator('.series-stable path.recharts-curve')).toHaveCount(1, { timeout: 30_000 });
-  await expect(chart.locator('.series-canary path.recharts-curve')).toHaveCount(1, { timeout: 30_000 });
+  // Until the canary has the minimum samples its line is drawn dashed (series-canary-thin); a
+  // flat line has no height, so look for a path with points rather than a visible one.
+  const canaryPoints = (c: typeof chart) =>
+    c
+      .locator('.series-canary path.recharts-curve, .series-canary-thin path.recharts-curve')
+      .evaluateAll((paths) => Math.max(0, ...paths.map((p) => p.getAttribute('d')?.length ?? 0)));
+  await expect.poll(() => canaryPoints(chart), { timeout: 30_000 }).toBeGreaterThan(10);
   const latency = page.getByTestId('chart-p95');
-  await expect(latency.locator('.series-canary path.recharts-curve')).toHaveCount(1);
+  await expect.poll(() => canaryPoints(latency)).toBeGreaterThan(10);
   await expect(latency.locator('.series-stable path.recharts-curve')).toHaveCount(1);
   // The paths really have points, and the weight step line is drawn on the same axis.
-  const d = await chart.locator('.series-canary path.recharts-curve').getAttribute('d');
-  expect(d?.length ?? 0).toBeGreaterThan(10);
   await expect(chart.locator('.series-weight path.recharts-curve')).toHaveCount(1);
   await expect(page.locator('[data-stream="live"]')).toBeVisible();
   await expect(page.locator('[data-gate-state]')).toBeVisible();
