@@ -30,7 +30,7 @@ export interface TrafficRouter {
 
 /**
  * Which router splits a service, as the cluster says (requests name only namespace and service).
- * Rejects with DomainError `target-not-found` when no router splits it.
+ * Rejects with DomainError `target-not-canaryable` when no router splits it.
  */
 export interface TargetResolver {
   resolve(namespace: string, service: string): Promise<TargetRef>;

@@ -55,7 +55,7 @@ describe('the router table', () => {
       });
     }
     expect(await routers.resolve('shop-linkerd', 'checkout')).toMatchObject({ router: 'smi' });
-    await expect(routers.resolve('shop', 'nothing')).rejects.toMatchObject({ code: 'target-not-found' });
+    await expect(routers.resolve('shop', 'nothing')).rejects.toMatchObject({ code: 'target-not-canaryable' });
   });
 
   it.each(rows)('$router: writes the split, reads it back, and a watch reports it', async (row) => {

@@ -47,7 +47,7 @@ describe('TrafficRouters', () => {
     ]);
     expect((await routers.resolve('b', 'x')).router).toBe('smi');
     expect(await routers.metricsOf({ namespace: 'a', service: 'x', router: 'istio' })).toBe('app');
-    await expect(routers.resolve('b', 'nope')).rejects.toMatchObject({ code: 'target-not-found' });
+    await expect(routers.resolve('b', 'nope')).rejects.toMatchObject({ code: 'target-not-canaryable' });
   });
 
   it('does not hide a cluster that fails: only a kind it does not serve has no targets', async () => {

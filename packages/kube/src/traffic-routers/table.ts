@@ -77,8 +77,8 @@ export class TrafficRouters implements TrafficRouter {
     const hit = this.known.get(key);
     if (!hit)
       throw new DomainError(
-        'target-not-found',
-        `no traffic router splits ${service} in ${namespace}; GET /api/v1/targets lists the services Aviary can canary`,
+        'target-not-canaryable',
+        `${service} in ${namespace}: no traffic router splits it between a stable and a canary; GET /api/v1/targets lists the services Aviary can canary (see the README's "What a cluster needs")`,
       );
     return hit;
   }
