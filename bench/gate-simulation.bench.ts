@@ -1,4 +1,4 @@
-// Gate quality by simulation with known truth (GATING.md, "Measurable targets"; the mixture SPRT's
+// Gate quality by simulation with known truth (the mixture SPRT's
 // targets): a step watched every second for an hour, counts drawn per second from seeded
 // binomials. A run ends at the first `fail`, as a rollback would end it.
 //
@@ -27,7 +27,7 @@ import { goal } from './lib/goals.ts';
 const runs = Number(process.env.BENCH_GATE_RUNS ?? 1000);
 const TICK_S = 1;
 const HORIZON_S = 3600;
-/** GATING.md's example: stable answers 0.4% of requests with a 5xx. */
+/** The README's example: stable answers 0.4% of requests with a 5xx. */
 const STABLE_ERRORS = 0.004;
 /** Share of requests above stable's p95 bucket bound: 5% by construction, the same for both arms. */
 const SLOW = 0.05;

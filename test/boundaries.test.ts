@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
-// The dependency direction of ARCHITECTURE.md is enforced by the linter (biome.json overrides).
+// The dependency direction of the README's layout is enforced by the linter (biome.json overrides).
 // These cases prove the rules bite: a forbidden import at a real package's path is an error.
 // The probes live in a scratch copy of the layout (the real biome.json, a probe file at the same
 // relative path), so a crashed or killed run can never leave a change in the source tree.

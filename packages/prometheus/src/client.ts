@@ -19,7 +19,7 @@ export type PrometheusQuerier = Pick<PrometheusClient, 'query'>;
 const MAX_GET_PARAMS_LENGTH = 2_000;
 
 /**
- * Prometheus' HTTP API (ROUTERS.md §10). Every failure is a PrometheusError: Prometheus' own
+ * Prometheus' HTTP API. Every failure is a PrometheusError: Prometheus' own
  * `error` and status when it answered, `unreachable`/`timeout` when it did not.
  */
 export class PrometheusClient {

@@ -2,7 +2,7 @@ import { PrometheusError, type PrometheusErrorKind } from './errors.ts';
 import { parseSampleValue } from './sample-value.ts';
 import type { Labels, MatrixPoint, MatrixSeries, QueryResult, VectorSample } from './types.ts';
 
-/** Prometheus' `errorType` → what it means to a caller (ROUTERS.md §10). */
+/** Prometheus' `errorType` → what it means to a caller. */
 const kindByErrorType = new Map<string, PrometheusErrorKind>([
   ['bad_data', 'bad_data'],
   ['execution', 'execution'],

@@ -87,7 +87,7 @@ export interface SlowRequests {
 }
 
 /**
- * GATING.md's latency test: take stable's quantile, snap it to the nearest bucket bound (the
+ * The latency test: take stable's quantile, snap it to the nearest bucket bound (the
  * only place a histogram can count exactly), and count each arm's requests above that bound.
  * The two "slow" shares are then tested like error rates. Ties snap upward, so stable's slow
  * share stays at most 1 − quantile. Without stable data there is no bound, so both arms are null.

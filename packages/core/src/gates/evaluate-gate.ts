@@ -1,5 +1,5 @@
 /**
- * The canary gate (GATING.md): from counts per arm since the step started, decide pass / fail /
+ * The canary gate: from counts per arm since the step started, decide pass / fail /
  * inconclusive and say why with numbers. Pure: the caller queries Prometheus and passes counts.
  *
  * Each proportion (5xx share, share of requests slower than stable's p95/p99 bucket, each business
@@ -38,7 +38,7 @@ export interface GateInput {
   beta?: number;
 }
 
-/** A false `fail` rolls a healthy release back; keep it rare (≤ 1% of healthy runs, GATING.md). */
+/** A false `fail` rolls a healthy release back; keep it rare (≤ 1% of healthy runs). */
 export const DEFAULT_ALPHA = 0.01;
 export const DEFAULT_BETA = 0.05;
 

@@ -1,5 +1,5 @@
 /**
- * The statistics behind the canary gate (GATING.md), pure and dependency-free so the numbers can be
+ * The statistics behind the canary gate, pure and dependency-free so the numbers can be
  * checked against textbook values. The gate itself decides with Wald's SPRT (bottom of this file);
  * the fixed-horizon tests (z, Fisher) and the sample-size formula are here for reports and for
  * planning how long a step must run, never for deciding while a step is being watched.
@@ -96,7 +96,7 @@ export function normalQuantile(p: number): number {
 
 /**
  * One-sided two-proportion z-test of "canary's bad share exceeds stable's by more than `margin`"
- * (GATING.md). A fixed-horizon test: valid once, not when re-run at every tick.
+ *. A fixed-horizon test: valid once, not when re-run at every tick.
  */
 export function twoProportionZTest(
   canary: ArmCounts,
@@ -133,7 +133,7 @@ const logChoose = (n: number, k: number): number => logGamma(n + 1) - logGamma(k
 /**
  * Fisher's exact test, one-sided: the probability, given both arms' totals and the pooled number of
  * bad events, that the canary gets at least as many bad events as it did. For small counts, where
- * the z-test's normal approximation breaks down (GATING.md: expected errors < 5).
+ * the z-test's normal approximation breaks down (expected errors < 5).
  */
 export function fisherExactOneSided(canary: ArmCounts, stable: ArmCounts): number {
   const total = canary.total + stable.total;
@@ -179,7 +179,7 @@ export function wilsonInterval(
 /**
  * Canary requests needed to tell a canary share `p1` from stable's `p0` with a one-sided fixed
  * test at level `alpha` and power 1 − `beta`, when stable gets `k` times the canary's traffic
- * (GATING.md's formula). Rounded up.
+ * (the standard formula). Rounded up.
  */
 export function canarySampleSize(opts: {
   p0: number;

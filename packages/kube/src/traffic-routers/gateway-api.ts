@@ -3,7 +3,7 @@ import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, pairedServices, readPair, writePair } from './pairs.ts';
 
-// Gateway API HTTPRoute (ROUTERS.md §6): `rules[].backendRefs[].weight`, default 1, relative
+// Gateway API HTTPRoute: `rules[].backendRefs[].weight`, default 1, relative
 // within one rule. North-south (parent a Gateway) and mesh (GAMMA, parent a Service) alike.
 
 export interface BackendRef {

@@ -1,6 +1,6 @@
 import type { TrafficSplit } from '@aviary/core';
 
-// Pure reading and writing of the weights in an Istio VirtualService (ROUTERS.md §2): Aviary's
+// Pure reading and writing of the weights in an Istio VirtualService: Aviary's
 // convention is one HTTP rule routing to the `stable` and `canary` subsets of the service's host.
 
 export interface Destination {

@@ -20,7 +20,7 @@ export interface IstioOptions {
 }
 
 /**
- * Istio VirtualService weights (ROUTERS.md §2). Writes are GET → change the weights → PUT with
+ * Istio VirtualService weights. Writes are GET → change the weights → PUT with
  * the fetched resourceVersion, so a concurrent edit is a 409 and the change is re-applied to
  * the latest object instead of overwriting it.
  */

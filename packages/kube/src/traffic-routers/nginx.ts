@@ -2,7 +2,7 @@ import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { percentages, serviceOfBackend } from './provider.ts';
 
-// ingress-nginx canary (ROUTERS.md §4): a second Ingress for the same host and path with
+// ingress-nginx canary: a second Ingress for the same host and path with
 // `canary: "true"` and `canary-weight` out of `canary-weight-total` (default 100), its backend
 // the `<service>-canary` Service. The main Ingress gets the rest; it has no weight of its own.
 

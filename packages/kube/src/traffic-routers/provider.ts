@@ -22,7 +22,7 @@ export interface ObservedSplit {
 }
 
 /**
- * One traffic router's adapter (ROUTERS.md has each one's objects). It owns everything that
+ * One traffic router's adapter. It owns everything that
  * names the router: finding its targets, reading and writing the split (with resourceVersion and
  * a read-back), following its objects for drift. Core only ever sees `TrafficRouter`.
  */

@@ -2,7 +2,7 @@ import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, readPair, writePair } from './pairs.ts';
 
-// Linkerd's SMI TrafficSplit (ROUTERS.md §3): `spec.service` is the apex the clients call,
+// Linkerd's SMI TrafficSplit: `spec.service` is the apex the clients call,
 // `spec.backends[].{service, weight}` relative weights (v1alpha2+: plain integers).
 
 export interface Backend {

@@ -2,7 +2,7 @@ import type { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { ObjectRouter, type RouterObjectBody, type SplitShape } from './object-router.ts';
 import { type PairAccess, hasPair, pairedServices, readPair, writePair } from './pairs.ts';
 
-// Traefik's TraefikService (ROUTERS.md §5): `spec.weighted.services[].{name, weight}`, weighted
+// Traefik's TraefikService: `spec.weighted.services[].{name, weight}`, weighted
 // round robin over relative integers; `traefik.io/v1alpha1` (the `traefik.containo.us` group is gone in v3).
 
 export interface WeightedService {

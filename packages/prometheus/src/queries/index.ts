@@ -6,7 +6,7 @@ import { nginxQueries } from './nginx.ts';
 import { traefikQueries } from './traefik.ts';
 import type { MeshQueries } from './types.ts';
 
-/** PromQL per metrics source, looked up by the target's source (ROUTERS.md §11). */
+/** PromQL per metrics source, looked up by the target's source. */
 export const meshQueries: Record<MetricsSource, MeshQueries> = {
   istio: istioQueries,
   linkerd: linkerdQueries,

@@ -2,7 +2,7 @@ import { promString, rangeSeconds, regexEscape } from '../promql.ts';
 import type { MeshQueries, RolloutQueryInput } from './types.ts';
 
 /**
- * Istio standard metrics (ROUTERS.md §2d, §9). `reporter="destination"` counts what reached the
+ * Istio standard metrics. `reporter="destination"` counts what reached the
  * pods, so each arm's own failures land on it; summing both reporters would double count.
  */
 const REQUESTS = 'istio_requests_total';

@@ -2,7 +2,7 @@ import { promString, regexEscape } from '../promql.ts';
 import { sourceQueries } from './build.ts';
 
 /**
- * Linkerd proxy metrics (ROUTERS.md §3d): the server side (`direction="inbound"`) of each arm's
+ * Linkerd proxy metrics: the server side (`direction="inbound"`) of each arm's
  * pods, by the `deployment` label; `classification="failure"` is a 5xx; latency in milliseconds.
  */
 export const linkerdQueries = sourceQueries({

@@ -2,7 +2,7 @@ import { promString, regexEscape } from '../promql.ts';
 import { ARM_LABEL, sourceQueries } from './build.ts';
 
 /**
- * ingress-nginx metrics (ROUTERS.md §4d). `service` is the main Ingress's backend (the target
+ * ingress-nginx metrics. `service` is the main Ingress's backend (the target
  * Service or `<service>-stable`); `canary` is empty for requests the main backend served and
  * names the canary upstream for the rest. Durations are in seconds.
  */

@@ -2,7 +2,7 @@ import { promString, regexEscape } from '../promql.ts';
 import { ARM_LABEL, sourceQueries } from './build.ts';
 
 /**
- * Traefik service metrics (ROUTERS.md §5d): `service` is `<namespace>-<k8s service>-<port>@kubernetescrd`,
+ * Traefik service metrics: `service` is `<namespace>-<k8s service>-<port>@kubernetescrd`,
  * so each arm is its Service, `<service>-stable` or `<service>-canary`. Durations are in seconds.
  */
 const arm = (input: { namespace: string; stableWorkload: string }) =>

@@ -1,7 +1,7 @@
 import { Counter, Histogram, Registry } from 'prom-client';
 
 /**
- * Istio's standard HTTP metrics (ROUTERS.md §9) with Istio's label set, so PromQL written for a
+ * Istio's standard HTTP metrics with Istio's label set, so PromQL written for a
  * real mesh (Flagger's success rate, p99 from `_bucket`) runs unchanged against the sandbox.
  */
 

@@ -2,7 +2,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import type { RouterKind } from './routers.ts';
 
 /**
- * Each router's own metrics with their real names, labels and units (ROUTERS.md §3d, §4d, §5d),
+ * Each router's own metrics with their real names, labels and units,
  * so PromQL written for Linkerd, ingress-nginx or Traefik runs unchanged against the sandbox.
  * `namespace` is not exported: Prometheus attaches the proxy's namespace as a target label.
  */
