@@ -158,6 +158,7 @@ test.describe('change freeze', () => {
     const today = (new Date().getUTCDay() + 6) % 7;
     const policy: TargetPolicy = {
       requireApproval: false,
+      promotionThreshold: 50,
       freezeWindows: [
         {
           timezone: 'UTC',
