@@ -59,12 +59,13 @@ export async function startServer(env: Env): Promise<RunningServer> {
   // The weight write a rollback waits on goes over a lean kept-alive client (same auth as client-node).
   const lean = new LeanHttp(kube.config);
   // One adapter per traffic router; each target's `router` picks its own.
-  const router = new TrafficRouters(
-    createRouterAdapters(kube.custom, { ...routerOptionsFromEnv(env), lean, core: kube.core }),
-  );
   const workloads = new DeploymentWorkloads(kube.apps, {
     availableTimeoutMs: env.AVIARY_AVAILABLE_TIMEOUT_MS,
   });
+  const router = new TrafficRouters(
+    createRouterAdapters(kube.custom, { ...routerOptionsFromEnv(env), lean, core: kube.core }),
+    (namespace, service) => workloads.exists(namespace, service),
+  );
   const bus = new EventBus();
   const points = new SqliteMetricPointStore(database);
   const prom = env.AVIARY_PROMETHEUS_URL

@@ -39,6 +39,13 @@ export class DeploymentWorkloads implements Workloads {
     return { replicas: d.spec?.replicas ?? 1, image: firstImage(d) };
   }
 
+  /** Whether the service's stable Deployment exists (a start on an unknown one is a 404). */
+  async exists(namespace: string, service: string): Promise<boolean> {
+    return (
+      (await withRetry(`reading Deployment ${service}`, () => this.read(namespace, service))) !== undefined
+    );
+  }
+
   async assertCanaryManaged(target: TargetRef): Promise<void> {
     const name = canaryName(target.service);
     const existing = await withRetry(`reading Deployment ${name}`, () => this.read(target.namespace, name));

@@ -50,6 +50,16 @@ describe('TrafficRouters', () => {
     await expect(routers.resolve('b', 'nope')).rejects.toMatchObject({ code: 'target-not-canaryable' });
   });
 
+  it('tells a service that does not exist (404) from one no router splits (422)', async () => {
+    const routers = new TrafficRouters(
+      [adapter('istio', [target('a', 'x')])],
+      async (_ns, svc) => svc === 'plain',
+    );
+    await expect(routers.resolve('a', 'plain')).rejects.toMatchObject({ code: 'target-not-canaryable' });
+    await expect(routers.resolve('a', 'ghost')).rejects.toMatchObject({ code: 'target-not-found' });
+    expect((await routers.resolve('a', 'x')).router).toBe('istio');
+  });
+
   it('does not hide a cluster that fails: only a kind it does not serve has no targets', async () => {
     const routers = new TrafficRouters([adapter('istio', [target('a', 'x')]), adapter('smi', outage)]);
     await expect(routers.discover()).rejects.toBe(outage);

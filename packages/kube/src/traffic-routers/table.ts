@@ -21,7 +21,11 @@ export class TrafficRouters implements TrafficRouter {
   private readonly byId: Map<RouterProvider, RouterAdapter>;
   private known = new Map<string, RoutedTarget>();
 
-  constructor(readonly adapters: readonly RouterAdapter[]) {
+  constructor(
+    readonly adapters: readonly RouterAdapter[],
+    /** Whether a service's stable Deployment exists: tells "no such service" from "not routed". */
+    private readonly workloadExists?: (namespace: string, service: string) => Promise<boolean>,
+  ) {
     this.byId = new Map(adapters.map((a) => [a.id, a]));
   }
 
@@ -75,6 +79,11 @@ export class TrafficRouters implements TrafficRouter {
     const key = `${namespace}/${service}`;
     if (!this.known.has(key)) await this.discover();
     const hit = this.known.get(key);
+    if (!hit && this.workloadExists && !(await this.workloadExists(namespace, service)))
+      throw new DomainError(
+        'target-not-found',
+        `no Deployment ${service} in namespace ${namespace}; GET /api/v1/targets lists the services Aviary can canary`,
+      );
     if (!hit)
       throw new DomainError(
         'target-not-canaryable',
