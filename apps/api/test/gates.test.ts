@@ -26,6 +26,43 @@ const events = async (id: string) =>
   (await stack.api('GET', `/api/v1/rollouts/${id}/events`)).body.items as Json[];
 const gateOf = async (id: string) => (await stack.api('GET', `/api/v1/rollouts/${id}/gate`)).body;
 
+describe('metric profiles', () => {
+  it('reads the profile from the router annotation, and refuses a query Prometheus rejects', async () => {
+    const got = await stack.api('GET', '/api/v1/targets/shop/checkout/profile');
+    expect(got.status).toBe(200);
+    expect(got.body.source).toBe('annotation');
+    expect(got.body.profile.business[0].name).toBe('checkout-conversion');
+
+    const broken = {
+      ...got.body.profile,
+      business: [
+        {
+          ...got.body.profile.business[0],
+          numerator: 'sum(rate(shop_checkouts_completed_total{workload="{{workload}}"}[{{window}}]',
+        },
+      ],
+    };
+    const res = await stack.api('PUT', '/api/v1/targets/shop/checkout/profile', broken);
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('invalid-profile');
+    expect(res.body.error.message).toMatch(/Prometheus refused the query/);
+    expect((await stack.api('GET', '/api/v1/targets/shop/checkout/profile')).body.source).toBe('annotation');
+
+    const saved = await stack.api('PUT', '/api/v1/targets/shop/checkout/profile', {
+      ...got.body.profile,
+      minBakeSeconds: 45,
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ source: 'api', updatedBy: 'admin', profile: { minBakeSeconds: 45 } });
+    expect(
+      (await stack.api('GET', '/api/v1/targets/shop/checkout/profile')).body.profile.minBakeSeconds,
+    ).toBe(45);
+    expect((await stack.api('GET', '/api/v1/targets/shop/nowhere/profile')).status).toBeGreaterThanOrEqual(
+      404,
+    );
+  });
+});
+
 describe('automatic rollback', () => {
   it('rolls back a canary answering 8% 5xx at 10%, as aviary, with the failing numbers', async () => {
     const r = await startRollout(stack, 'checkout', 'registry.local/shop/checkout:1.1.0-errors', {
@@ -58,6 +95,14 @@ describe('automatic rollback', () => {
   }, 120_000);
 
   it('rolls back a canary that converts 30% fewer checkouts on the business metric alone', async () => {
+    // The business metric alone: latency gets a wide allowance, so new pods that answer slowly
+    // while they warm up on a busy machine cannot be the reason.
+    const { profile } = (await stack.api('GET', '/api/v1/targets/shop/checkout/profile')).body;
+    const saved = await stack.api('PUT', '/api/v1/targets/shop/checkout/profile', {
+      ...profile,
+      latency: { ...profile.latency, tolerance: 0.9 },
+    });
+    expect(saved.status).toBe(200);
     // More shoppers on checkout so conversion has evidence within a minute or two.
     stack.sandbox.traffic.setRate('shop', 'checkout', 150);
     const r = await startRollout(stack, 'checkout', 'registry.local/shop/checkout:1.2.0-lowconv', {
@@ -76,7 +121,7 @@ describe('automatic rollback', () => {
     const rollback = (await events(r.id)).find((e) => e.action === 'rollback');
     expect(rollback.actor).toBe('aviary');
     const checks = rollback.details.gate.checks as Json[];
-    expect(checks.find((c) => c.name === 'checkout-conversion').verdict).toBe('fail');
+    expect(checks.find((c) => c.name === 'checkout-conversion').verdict, rollback.reason).toBe('fail');
     expect(checks.find((c) => c.name === 'error-rate').verdict).not.toBe('fail');
     expect(rollback.reason).toMatch(/checkout-conversion/);
     await settled(stack, r.id);
@@ -209,41 +254,4 @@ describe('metrics, charts and the gate without Prometheus', () => {
     expect(replay.weight.at(-1)).toMatchObject({ weight: 0 });
     await fetch(`${stack.sandbox.endpoints.apiServer}/_sandbox/prometheus/start`, { method: 'POST' });
   }, 120_000);
-});
-
-describe('metric profiles', () => {
-  it('reads the profile from the router annotation, and refuses a query Prometheus rejects', async () => {
-    const got = await stack.api('GET', '/api/v1/targets/shop/checkout/profile');
-    expect(got.status).toBe(200);
-    expect(got.body.source).toBe('annotation');
-    expect(got.body.profile.business[0].name).toBe('checkout-conversion');
-
-    const broken = {
-      ...got.body.profile,
-      business: [
-        {
-          ...got.body.profile.business[0],
-          numerator: 'sum(rate(shop_checkouts_completed_total{workload="{{workload}}"}[{{window}}]',
-        },
-      ],
-    };
-    const res = await stack.api('PUT', '/api/v1/targets/shop/checkout/profile', broken);
-    expect(res.status).toBe(422);
-    expect(res.body.error.code).toBe('invalid-profile');
-    expect(res.body.error.message).toMatch(/Prometheus refused the query/);
-    expect((await stack.api('GET', '/api/v1/targets/shop/checkout/profile')).body.source).toBe('annotation');
-
-    const saved = await stack.api('PUT', '/api/v1/targets/shop/checkout/profile', {
-      ...got.body.profile,
-      minBakeSeconds: 45,
-    });
-    expect(saved.status).toBe(200);
-    expect(saved.body).toMatchObject({ source: 'api', updatedBy: 'admin', profile: { minBakeSeconds: 45 } });
-    expect(
-      (await stack.api('GET', '/api/v1/targets/shop/checkout/profile')).body.profile.minBakeSeconds,
-    ).toBe(45);
-    expect((await stack.api('GET', '/api/v1/targets/shop/nowhere/profile')).status).toBeGreaterThanOrEqual(
-      404,
-    );
-  });
 });
