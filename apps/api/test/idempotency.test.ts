@@ -1,6 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, call, createUser, login, rawDb } from './access-harness.ts';
+import { readEnv } from '../src/env.ts';
+import { startServer } from '../src/run.ts';
 import { type Stack, startStack } from './harness.ts';
 
 let stack: Stack;
@@ -81,5 +83,38 @@ describe('Idempotency-Key', () => {
     };
     db.close();
     expect(row?.hash).toBe(createHmac('sha256', JSON.parse(secret.value)).update(body).digest('hex'));
+  });
+});
+
+describe('the periodic purge', () => {
+  it('runs when the server starts: expired sessions and day-old keys are gone', async () => {
+    await stack.server.stop();
+    const db = rawDb(stack);
+    const dayAndMinuteAgo = new Date(Date.now() - 24 * 3_600_000 - 60_000).toISOString();
+    db.sqlite
+      .prepare(
+        `INSERT INTO sessions (id_hash, actor, role, csrf_token, created_at, last_seen_at, expires_at, bootstrap_fingerprint)
+         VALUES ('expired', 'admin', 'admin', 'c', @at, @at, @at, 'fp')`,
+      )
+      .run({ at: dayAndMinuteAgo });
+    db.sqlite
+      .prepare(
+        `INSERT INTO idempotency_keys (owner, key, scope, request_hash, created_at)
+         VALUES ('bootstrap', 'stale', 'POST /api/v1/rollouts {}', 'h', @at)`,
+      )
+      .run({ at: dayAndMinuteAgo });
+    db.close();
+    const restarted = await startServer(readEnv(stack.env, {}));
+    try {
+      const check = rawDb(stack);
+      const left = {
+        sessions: check.sqlite.prepare("SELECT id_hash FROM sessions WHERE id_hash = 'expired'").all(),
+        keys: check.sqlite.prepare("SELECT key FROM idempotency_keys WHERE key = 'stale'").all(),
+      };
+      check.close();
+      expect(left).toEqual({ sessions: [], keys: [] });
+    } finally {
+      await restarted.stop();
+    }
   });
 });
