@@ -87,7 +87,11 @@ export async function buildApp(deps: AppDeps, opts: FastifyServerOptions = {}): 
   await app.register(fastifySwaggerUi, { routePrefix: paths.docs });
   app.get(paths.openapi, { config: { role: 'public' }, schema: { hide: true } }, async () => app.swagger());
 
-  registerIdempotency(app, deps.idempotency);
+  registerIdempotency(app, {
+    repo: deps.idempotency,
+    settings: deps.access.settings,
+    users: deps.access.users,
+  });
   registerMetrics(app, deps.history, deps.metricsToken);
   await app.register(healthRoutes(deps.readiness, deps.info));
   await app.register(targetRoutes(deps));

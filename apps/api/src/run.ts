@@ -3,6 +3,7 @@ import { DomainError, RolloutEngine, parseList, toContract } from '@aviary/core'
 import {
   ApprovalsRepo,
   IdempotencyRepo,
+  SessionsRepo,
   PoliciesRepo,
   SqliteHistoryStore,
   SqliteMetricPointStore,
@@ -34,8 +35,12 @@ import type { Env } from './env.ts';
 import { EventBus } from './events-bus.ts';
 import { Guard } from './jobs/guard.ts';
 import { createAccess } from './auth/access.ts';
+import { purgeExpired } from './plugins/purge.ts';
 import { Guardrails } from './policies.ts';
 import { Profiles, invalidQuery } from './profiles.ts';
+
+/** Expired sessions and day-old idempotency keys are deleted this often. */
+const purgeEveryMs = 10 * 60_000;
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -272,6 +277,9 @@ export async function startServer(env: Env): Promise<RunningServer> {
     },
   );
 
+  await app.register(
+    purgeExpired({ idempotency, sessions: new SessionsRepo(database), everyMs: purgeEveryMs }),
+  );
   await app.listen({ host: env.AVIARY_HOST, port: env.AVIARY_PORT });
   const address = app.server.address();
   const url = `http://${env.AVIARY_HOST}:${typeof address === 'object' && address ? address.port : env.AVIARY_PORT}`;

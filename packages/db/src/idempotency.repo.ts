@@ -26,18 +26,22 @@ export class IdempotencyRepo {
     this.immediate = immediate;
   }
 
-  /** Claim `key` for this request, or learn who holds it. Atomic across connections and processes. */
-  begin(key: string, scope: string, requestHash: string): IdempotencyBegin {
+  /**
+   * Claim `owner`'s `key` for this request, or learn what it was used for. Keys belong to one
+   * principal (`owner`, a stable id): the same key from someone else is a different key.
+   * Atomic across connections and processes.
+   */
+  begin(owner: string, key: string, scope: string, requestHash: string): IdempotencyBegin {
     return this.immediate(() => {
       const claimed = this.db
         .insert(idempotencyKeys)
-        .values({ key, scope, requestHash, createdAt: this.clock.now().toISOString() })
-        .onConflictDoNothing({ target: idempotencyKeys.key })
+        .values({ owner, key, scope, requestHash, createdAt: this.clock.now().toISOString() })
+        .onConflictDoNothing({ target: [idempotencyKeys.owner, idempotencyKeys.key] })
         .returning({ key: idempotencyKeys.key })
         .get();
       if (claimed) return { state: 'new' };
       // The write lock is held from the INSERT on, so the row cannot be finished or abandoned meanwhile.
-      const row = this.db.select().from(idempotencyKeys).where(eq(idempotencyKeys.key, key)).get();
+      const row = this.db.select().from(idempotencyKeys).where(this.is(owner, key)).get();
       if (!row) throw new Error(`idempotency key ${key} vanished inside its own transaction`);
       if (row.scope !== scope || row.requestHash !== requestHash) return { state: 'mismatch' };
       if (row.statusCode === null) return { state: 'in-flight' };
@@ -45,21 +49,29 @@ export class IdempotencyRepo {
     });
   }
 
-  /** Store the answer for replays. Returns false when the key is not in flight (unknown, or already finished). */
-  finish(key: string, statusCode: number, response: unknown): boolean {
+  /**
+   * Store the answer for replays. Returns false when the key is not in flight (unknown, or
+   * already finished), and when the answer holds a secret (see `secretFieldIn`): such an answer
+   * is never written to disk; the key is released instead, as by `abandon`.
+   */
+  finish(owner: string, key: string, statusCode: number, response: unknown): boolean {
+    if (secretFieldIn(response) !== null) {
+      this.abandon(owner, key);
+      return false;
+    }
     const result = this.db
       .update(idempotencyKeys)
       .set({ statusCode, response })
-      .where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.statusCode)))
+      .where(and(this.is(owner, key), isNull(idempotencyKeys.statusCode)))
       .run();
     return result.changes > 0;
   }
 
   /** Release an in-flight key whose request failed before acting, so a retry runs instead of waiting. */
-  abandon(key: string): boolean {
+  abandon(owner: string, key: string): boolean {
     const result = this.db
       .delete(idempotencyKeys)
-      .where(and(eq(idempotencyKeys.key, key), isNull(idempotencyKeys.statusCode)))
+      .where(and(this.is(owner, key), isNull(idempotencyKeys.statusCode)))
       .run();
     return result.changes > 0;
   }
@@ -69,4 +81,29 @@ export class IdempotencyRepo {
     return this.db.delete(idempotencyKeys).where(lt(idempotencyKeys.createdAt, date.toISOString())).run()
       .changes;
   }
+
+  private is(owner: string, key: string) {
+    return and(eq(idempotencyKeys.owner, owner), eq(idempotencyKeys.key, key));
+  }
+}
+
+/** Field names whose values are credentials: an answer carrying one must not be stored. */
+const secretFields = /^(token|secret|password|csrf-?token|api-?key|cookie|authorization|session)$/i;
+
+/** The path of the first field in `value` whose name says it holds a secret, or null. */
+export function secretFieldIn(value: unknown, path = ''): string | null {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = secretFieldIn(item, `${path}[${i}]`);
+      if (found !== null) return found;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [name, item] of Object.entries(value)) {
+      const here = path ? `${path}.${name}` : name;
+      if (secretFields.test(name.replace(/_/g, '-'))) return here;
+      const found = secretFieldIn(item, here);
+      if (found !== null) return found;
+    }
+  }
+  return null;
 }
