@@ -13,7 +13,7 @@ import { buildImage, ensureBase, podman } from './podman.ts';
 // root filesystem on the host network against the sandbox cluster and its Prometheus.
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const tag = 'localhost/aviary:test';
-const token = 'image-admin-token-0123456789';
+const token = 'image-admin-token-0123456789-abcdefgh';
 const uid = 10001;
 
 let sandbox: Sandbox;

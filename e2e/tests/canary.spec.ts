@@ -84,7 +84,7 @@ test('a viewer sees the live rollout page with no enabled action buttons, and wh
     await expect(viewer.locator('button[data-action]')).toHaveCount(5);
     await expect(viewer.locator('button[data-action]:enabled')).toHaveCount(0);
     await expect(viewer.getByTestId('actions-why')).toContainText(
-      'Viewers can watch, not act; ask an operator',
+      'needs the operator role and vic has viewer',
     );
     await expect(viewer.getByRole('link', { name: 'Audit' })).toHaveCount(0);
     await snap(viewer, 'rollout-viewer');

@@ -20,7 +20,7 @@ async function startCanary(service: string, reason: string): Promise<Rollout> {
     namespace: 'shop',
     service,
     image: `registry.local/shop/${service}:1.1.0-e2e`,
-    steps: [50, 100],
+    steps: [25, 100],
     reason,
   })) as Rollout;
 }
@@ -75,7 +75,7 @@ test.describe('two-person rule', () => {
     rollout = await startCanary('payments', 'e2e: ship payments 1.1.0');
     olga = await pageAs(browser, users.operator, `/rollouts/${rollout.id}`);
     await expect(olga.locator('.rollout-header [data-phase="progressing"]')).toBeVisible({ timeout: 30_000 });
-    await expect(olga.getByTestId('live-weight')).toHaveText('50%');
+    await expect(olga.getByTestId('live-weight')).toHaveText('25%');
     await expect(olga.getByTestId('two-person-rule')).toBeVisible();
     await promote(olga, 'e2e: payments look fine, promote');
 
@@ -86,7 +86,7 @@ test.describe('two-person rule', () => {
     );
     await expect(panel.getByTestId('approval-reason')).toContainText('e2e: payments look fine, promote');
     // Nothing changed yet.
-    await expect(olga.getByTestId('live-weight')).toHaveText('50%');
+    await expect(olga.getByTestId('live-weight')).toHaveText('25%');
     await expect(olga.locator('.rollout-header [data-phase="progressing"]')).toBeVisible();
     // A's own Approve is disabled, and says why; Promote is held while the request waits.
     await expect(panel.getByTestId('approve')).toBeDisabled();
