@@ -107,9 +107,10 @@ describe('target policy', () => {
     const empty = await putPolicy('catalog', { freezeWindows: [{ ...window, end: window.start }] });
     expect(empty.status).toBe(400);
     expect(empty.body.error).toMatchObject({ code: 'invalid-request', field: 'freezeWindows.0.end' });
+    // A service with no Deployment at all is not found, rather than merely not canaryable.
     const unknown = await putPolicy('nope', { requireApproval: true });
-    expect(unknown.status).toBe(422);
-    expect(unknown.body.error.code).toBe('target-not-canaryable');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('target-not-found');
     // Nothing was saved.
     expect((await call(stack, 'GET', policyUrl('catalog'), { headers: admin })).body.updatedAt).toBeNull();
   });
