@@ -60,8 +60,12 @@ const Env = z.object({
   /** Failed sign-ins per account and per client address in 15 minutes before each try waits a growing delay. */
   AVIARY_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   AVIARY_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
-  /** Authenticating proxies (IPs or CIDRs, comma-separated) whose identity headers are believed. */
+  /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed, and identity headers unless the next is set. */
   AVIARY_TRUSTED_PROXIES: z.string().default(''),
+  /** When set: the only proxies whose identity headers (user, groups) are believed. */
+  AVIARY_TRUSTED_IDENTITY_PROXIES: z.string().optional(),
+  /** `1`: the session cookie is always Secure (and named `__Host-aviary_session`), not only over HTTPS. */
+  AVIARY_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   AVIARY_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   AVIARY_AUTH_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
   /** Proxy groups to roles, e.g. `release-managers=operator,sre=admin,*=viewer` (`*`: any user). */

@@ -132,6 +132,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     adminToken,
     adminTokenDisabled: env.AVIARY_ADMIN_TOKEN_DISABLED === '1',
     trustedProxies: env.AVIARY_TRUSTED_PROXIES,
+    trustedIdentityProxies: env.AVIARY_TRUSTED_IDENTITY_PROXIES,
+    secureCookies: env.AVIARY_SECURE_COOKIES === '1',
     userHeader: env.AVIARY_AUTH_USER_HEADER,
     groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
     groupRoles: env.AVIARY_GROUP_ROLES,
