@@ -60,6 +60,8 @@ const Env = z.object({
   /** Failed sign-ins per account and per client address in 15 minutes before each try waits a growing delay. */
   AVIARY_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   AVIARY_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Refused bearer tokens per client address in 15 minutes before each try waits a growing delay. */
+  AVIARY_TOKEN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
   /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed, and identity headers unless the next is set. */
   AVIARY_TRUSTED_PROXIES: z.string().default(''),
   /** When set: the only proxies whose identity headers (user, groups) are believed. */

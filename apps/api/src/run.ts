@@ -141,6 +141,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
     loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
     loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
+    tokenFailuresPerAddress: env.AVIARY_TOKEN_FAILURES_PER_ADDRESS,
   });
   guardrails = new Guardrails({
     policies: new PoliciesRepo(database),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { admin, call, createUser, login } from './access-harness.ts';
+import { admin, bearer, call, createUser, login } from './access-harness.ts';
 import { type Stack, startStack } from './harness.ts';
 
 // A load balancer whose X-Forwarded-* are believed, and an authenticating proxy behind it whose
@@ -16,6 +16,7 @@ beforeAll(async () => {
         AVIARY_TRUSTED_PROXIES: balancer,
         AVIARY_TRUSTED_IDENTITY_PROXIES: identityProxy,
         AVIARY_GROUP_ROLES: 'sre=admin,staff=viewer',
+        AVIARY_TOKEN_FAILURES_PER_ADDRESS: '3',
       },
     }),
     startStack({ env: { AVIARY_SECURE_COOKIES: '1' } }),
@@ -112,5 +113,32 @@ describe('Secure session cookies', () => {
     const after = await call(forced, 'GET', '/api/v1/auth/me', { headers: { cookie: session.cookie } });
     expect(after.status).toBe(401);
     expect((await call(forced, 'GET', '/api/v1/auth/me', { headers: admin })).status).toBe(200);
+  });
+});
+
+describe('refused bearer tokens', () => {
+  it('make the client address wait (429, Retry-After) after AVIARY_TOKEN_FAILURES_PER_ADDRESS, even with a good token', async () => {
+    // Behind the balancer the client address comes from X-Forwarded-For.
+    const from = (client: string, headers: Record<string, string>) => ({
+      headers: { ...headers, 'x-forwarded-for': client },
+      remoteAddress: balancer,
+    });
+    for (let i = 0; i < 3; i++) {
+      const res = await call(
+        stack,
+        'GET',
+        '/api/v1/rollouts',
+        from('198.51.100.7', bearer(`avt_guess_${i}`)),
+      );
+      expect(res.status).toBe(401);
+    }
+    const limited = await call(stack, 'GET', '/api/v1/rollouts', from('198.51.100.7', bearer('avt_guess_3')));
+    expect(limited.status).toBe(429);
+    expect(limited.body.error.code).toBe('too-many-attempts');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    const good = await call(stack, 'GET', '/api/v1/rollouts', from('198.51.100.7', admin));
+    expect(good.status).toBe(429);
+    // Another address is not held back.
+    expect((await call(stack, 'GET', '/api/v1/rollouts', from('198.51.100.8', admin))).status).toBe(200);
   });
 });

@@ -11,6 +11,8 @@ export interface Access {
   authenticator: Authenticator;
   limiter: LoginLimiter;
   loginLimits: { perAccount: number; perAddress: number };
+  /** Failed bearer tokens per client address (in the limiter's window) before each try waits. */
+  tokenFailuresPerAddress: number;
   users: UsersRepo;
   tokens: TokensRepo;
   settings: SettingsRepo;
@@ -37,6 +39,7 @@ export interface AccessConfig {
   sessionMaxHours: number;
   loginFailuresPerAccount: number;
   loginFailuresPerAddress: number;
+  tokenFailuresPerAddress: number;
 }
 
 const loginWindowMs = 15 * 60_000;
@@ -78,6 +81,7 @@ export function createAccess(database: Pick<AviaryDb, 'db' | 'sqlite'>, config: 
     authenticator,
     limiter: new LoginLimiter({ windowMs: loginWindowMs }),
     loginLimits: { perAccount: config.loginFailuresPerAccount, perAddress: config.loginFailuresPerAddress },
+    tokenFailuresPerAddress: config.tokenFailuresPerAddress,
     users,
     tokens,
     settings,
