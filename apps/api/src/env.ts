@@ -26,6 +26,8 @@ const Env = z.object({
   /** Where the guard's leader-election Lease lives. */
   AVIARY_LEASE_NAMESPACE: z.string().default('default'),
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
+  /** Seconds a router watch may receive nothing (not even a bookmark) before it is started again. */
+  AVIARY_WATCH_IDLE_SECONDS: z.coerce.number().min(1).max(3600).default(180),
   /** When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is public like most exporters. */
   AVIARY_METRICS_TOKEN: z.string().min(32, 'AVIARY_METRICS_TOKEN must be at least 32 characters').optional(),
   /** Event streams (`/api/v1/stream`) one principal may hold open, and all principals together. */

@@ -281,10 +281,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await engine.recover();
   elector.start();
   guard.start();
-  const watch = watchRouterWeights(kube.config, router.adapters, (target, weights) => {
-    engine.observe(target, weights);
-    void profiles.observeAnnotation(target.namespace, target.service);
-  });
+  const watch = watchRouterWeights(
+    kube.config,
+    router.adapters,
+    (target, weights) => {
+      engine.observe(target, weights);
+      void profiles.observeAnnotation(target.namespace, target.service);
+    },
+    { idleTimeoutMs: env.AVIARY_WATCH_IDLE_SECONDS * 1000 },
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
