@@ -26,6 +26,8 @@ const Env = z.object({
   /** Where the guard's leader-election Lease lives. */
   AVIARY_LEASE_NAMESPACE: z.string().default('default'),
   AVIARY_LEASE_NAME: z.string().default('aviary-guard'),
+  /** Seconds a router watch may receive nothing (not even a bookmark) before it is started again. */
+  AVIARY_WATCH_IDLE_SECONDS: z.coerce.number().min(1).max(3600).default(180),
   /** When set, `/metrics` needs `Authorization: Bearer <it>`; otherwise it is public like most exporters. */
   AVIARY_METRICS_TOKEN: z.string().min(32, 'AVIARY_METRICS_TOKEN must be at least 32 characters').optional(),
   /** Event streams (`/api/v1/stream`) one principal may hold open, and all principals together. */
@@ -60,8 +62,14 @@ const Env = z.object({
   /** Failed sign-ins per account and per client address in 15 minutes before each try waits a growing delay. */
   AVIARY_LOGIN_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
   AVIARY_LOGIN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
-  /** Authenticating proxies (IPs or CIDRs, comma-separated) whose identity headers are believed. */
+  /** Refused bearer tokens per client address in 15 minutes before each try waits a growing delay. */
+  AVIARY_TOKEN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(20),
+  /** Proxies (IPs or CIDRs, comma-separated) whose X-Forwarded-For/-Proto are believed, and identity headers unless the next is set. */
   AVIARY_TRUSTED_PROXIES: z.string().default(''),
+  /** When set: the only proxies whose identity headers (user, groups) are believed. */
+  AVIARY_TRUSTED_IDENTITY_PROXIES: z.string().optional(),
+  /** `1`: the session cookie is always Secure (and named `__Host-aviary_session`), not only over HTTPS. */
+  AVIARY_SECURE_COOKIES: z.enum(['0', '1']).default('0'),
   AVIARY_AUTH_USER_HEADER: z.string().min(1).default('x-forwarded-user'),
   AVIARY_AUTH_GROUPS_HEADER: z.string().min(1).default('x-forwarded-groups'),
   /** Proxy groups to roles, e.g. `release-managers=operator,sre=admin,*=viewer` (`*`: any user). */

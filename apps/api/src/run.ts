@@ -138,6 +138,8 @@ export async function startServer(env: Env): Promise<RunningServer> {
     adminToken,
     adminTokenDisabled: env.AVIARY_ADMIN_TOKEN_DISABLED === '1',
     trustedProxies: env.AVIARY_TRUSTED_PROXIES,
+    trustedIdentityProxies: env.AVIARY_TRUSTED_IDENTITY_PROXIES,
+    secureCookies: env.AVIARY_SECURE_COOKIES === '1',
     userHeader: env.AVIARY_AUTH_USER_HEADER,
     groupsHeader: env.AVIARY_AUTH_GROUPS_HEADER,
     groupRoles: env.AVIARY_GROUP_ROLES,
@@ -145,6 +147,7 @@ export async function startServer(env: Env): Promise<RunningServer> {
     sessionMaxHours: env.AVIARY_SESSION_MAX_HOURS,
     loginFailuresPerAccount: env.AVIARY_LOGIN_FAILURES_PER_ACCOUNT,
     loginFailuresPerAddress: env.AVIARY_LOGIN_FAILURES_PER_ADDRESS,
+    tokenFailuresPerAddress: env.AVIARY_TOKEN_FAILURES_PER_ADDRESS,
   });
   guardrails = new Guardrails({
     policies: new PoliciesRepo(database),
@@ -287,10 +290,15 @@ export async function startServer(env: Env): Promise<RunningServer> {
   await engine.recover();
   elector.start();
   guard.start();
-  const watch = watchRouterWeights(kube.config, router.adapters, (target, weights) => {
-    engine.observe(target, weights);
-    void profiles.observeAnnotation(target.namespace, target.service);
-  });
+  const watch = watchRouterWeights(
+    kube.config,
+    router.adapters,
+    (target, weights) => {
+      engine.observe(target, weights);
+      void profiles.observeAnnotation(target.namespace, target.service);
+    },
+    { idleTimeoutMs: env.AVIARY_WATCH_IDLE_SECONDS * 1000 },
+  );
 
   let stopping: Promise<void> | undefined;
   const stop = () => {

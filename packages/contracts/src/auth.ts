@@ -24,6 +24,8 @@ export const authPaths = {
 /** The header a cookie-authenticated state-changing request must carry (value from `GET /auth/me`). */
 export const csrfHeader = 'x-csrf-token';
 export const sessionCookie = 'aviary_session';
+/** The name of a `Secure` session cookie: the `__Host-` prefix pins it to this host and Path=/. */
+export const secureSessionCookie = `__Host-${sessionCookie}`;
 
 export const IdParams = z.object({ id: z.string().min(1).max(100) });
 

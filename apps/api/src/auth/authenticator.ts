@@ -1,11 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { type Role, roleRank, sessionCookie } from '@aviary/contracts';
+import { type Role, roleRank } from '@aviary/contracts';
 import { DomainError } from '@aviary/core';
 import type { SessionsRepo, SettingsRepo, StoredToken, TokensRepo, UsersRepo } from '@aviary/db';
 import type { FastifyRequest } from 'fastify';
 import { dummyHash, verifyPassword } from './passwords.ts';
 import type { Principal } from './principal.ts';
-import { type IsTrusted, headerValue, readCookie } from './request-info.ts';
+import { type IsTrusted, headerCount, headerValue, readCookie } from './request-info.ts';
 import { newSecret, sessionPrefix, sha256 } from './secrets.ts';
 import { roleOfGroups } from './trusted-proxy.ts';
 
@@ -17,7 +17,10 @@ export interface AuthenticatorDeps {
   tokens: TokensRepo;
   sessions: SessionsRepo;
   settings: SettingsRepo;
+  /** Identity proxies: the only addresses whose user and groups headers are believed. */
   proxy: { isTrusted: IsTrusted; userHeader: string; groupsHeader: string; groupRoles: Map<string, Role> };
+  /** The session cookie's name for this request (`__Host-` prefixed when it is Secure). */
+  cookieName: (request: FastifyRequest) => string;
   idleMs: number;
   absoluteMs: number;
   now?: () => Date;
@@ -59,7 +62,7 @@ export class Authenticator {
     }
     const proxied = this.byProxy(request);
     if (proxied) return proxied;
-    const cookie = readCookie(request, sessionCookie);
+    const cookie = readCookie(request, this.deps.cookieName(request));
     return cookie ? this.bySession(cookie) : null;
   }
 
@@ -161,10 +164,20 @@ export class Authenticator {
     return principal;
   }
 
-  /** Proxy headers count only from AVIARY_TRUSTED_PROXIES; from anywhere else they are ignored. */
+  /**
+   * Identity headers count only from identity proxies; from anywhere else they are ignored. A
+   * repeated one is refused: Node would join the values, and a proxy that appends rather than
+   * replaces would let the client choose who it is.
+   */
   private byProxy(request: FastifyRequest): Principal | null {
     const { proxy } = this.deps;
     if (!proxy.isTrusted(request.socket.remoteAddress)) return null;
+    for (const name of [proxy.userHeader, proxy.groupsHeader])
+      if (headerCount(request, name) > 1)
+        throw new DomainError(
+          'invalid-request',
+          `the ${name} header came more than once; configure the proxy to replace it rather than append to it`,
+        );
     const user = headerValue(request, proxy.userHeader)?.trim();
     if (!user) return null;
     const groups = (headerValue(request, proxy.groupsHeader) ?? '')

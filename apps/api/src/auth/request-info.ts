@@ -1,3 +1,4 @@
+import { secureSessionCookie, sessionCookie } from '@aviary/contracts';
 import type { FastifyRequest } from 'fastify';
 import { normalizeAddress } from './trusted-proxy.ts';
 
@@ -26,6 +27,29 @@ export function cameOverHttps(request: FastifyRequest, isTrusted: IsTrusted): bo
   if ((request.socket as { encrypted?: boolean }).encrypted) return true;
   const proto = first(request.headers['x-forwarded-proto'])?.split(',')[0]?.trim();
   return proto === 'https' && isTrusted(request.socket.remoteAddress);
+}
+
+/**
+ * Whether the session cookie is `Secure` (AVIARY_SECURE_COOKIES=1, or the request came over
+ * HTTPS), and so its name: a `Secure` cookie is `__Host-aviary_session`, which browsers accept
+ * only with Path=/ and no Domain, so a sibling subdomain cannot plant or overwrite it.
+ */
+export function sessionCookieFor(
+  request: FastifyRequest,
+  isForwarder: IsTrusted,
+  forceSecure: boolean,
+): { name: string; secure: boolean } {
+  const secure = forceSecure || cameOverHttps(request, isForwarder);
+  return { name: secure ? secureSessionCookie : sessionCookie, secure };
+}
+
+/** How many times a header occurs in the request as sent (Node joins repeats into one value). */
+export function headerCount(request: FastifyRequest, name: string): number {
+  const lower = name.toLowerCase();
+  const raw = request.raw.rawHeaders;
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === lower) n++;
+  return n;
 }
 
 export function readCookie(request: FastifyRequest, name: string): string | undefined {

@@ -6,7 +6,10 @@ export const normalizeAddress = (address: string | undefined): string =>
   (address ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
 
 /** `10.0.0.1, 10.1.0.0/16, ::1` → a matcher for the addresses of authenticating proxies. */
-export function trustedProxies(spec: string): (address: string | undefined) => boolean {
+export function trustedProxies(
+  spec: string,
+  setting = 'AVIARY_TRUSTED_PROXIES',
+): (address: string | undefined) => boolean {
   const list = new BlockList();
   const entries = spec
     .split(',')
@@ -15,7 +18,7 @@ export function trustedProxies(spec: string): (address: string | undefined) => b
   for (const entry of entries) {
     const [ip = '', prefix] = entry.split('/');
     const family = isIP(ip);
-    if (!family) throw new Error(`AVIARY_TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR`);
+    if (!family) throw new Error(`${setting}: "${entry}" is not an IP address or CIDR`);
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (prefix === undefined) list.addAddress(ip, type);
     else list.addSubnet(ip, Number(prefix), type);

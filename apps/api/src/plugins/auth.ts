@@ -1,9 +1,9 @@
 import { ErrorBody, type Role, atLeast, csrfHeader, paths } from '@aviary/contracts';
-import { DomainError } from '@aviary/core';
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import { DomainError, isDomainError } from '@aviary/core';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
 import { type Access, anonymousReadEnabled } from '../auth/access.ts';
 import { type Principal, anonymous } from '../auth/principal.ts';
-import { headerValue } from '../auth/request-info.ts';
+import { clientAddress, headerValue } from '../auth/request-info.ts';
 import { safeEqual } from '../auth/secrets.ts';
 
 /** Who may call a route: anyone (`public`), or a principal with at least this role. */
@@ -42,6 +42,29 @@ const isPluginAsset = (route: RouteOptions): boolean =>
  * fails at startup. One onRequest hook authenticates (bearer token, trusted proxy headers,
  * session cookie), enforces CSRF on cookie and proxy sessions, and compares roles.
  */
+/**
+ * identify(), with refused bearer tokens counted per client address by the login limiter (the
+ * same growing delay, its own key): past the free failures an address must wait before it may
+ * present any token again, so tokens cannot be guessed at line rate.
+ */
+function identifyLimited(request: FastifyRequest, access: Access): Principal | null {
+  if (!request.headers.authorization) return access.authenticator.identify(request);
+  const key = `token-address:${clientAddress(request, access.isTrusted)}`;
+  const wait = access.limiter.retryAfter(key, access.tokenFailuresPerAddress);
+  if (wait > 0)
+    throw new DomainError(
+      'too-many-attempts',
+      `too many refused bearer tokens from your address; try again in ${wait} s with a valid API token`,
+      { retryAfterSeconds: wait },
+    );
+  try {
+    return access.authenticator.identify(request);
+  } catch (err) {
+    if (isDomainError(err) && err.code === 'unauthorized') access.limiter.fail(key);
+    throw err;
+  }
+}
+
 export function registerAuth(app: FastifyInstance, access: Access): void {
   const table: FastifyInstance['routeAccess'] = [];
   app.decorate('routeAccess', table);
@@ -60,6 +83,7 @@ export function registerAuth(app: FastifyInstance, access: Access): void {
     if (role !== 'public' && response) {
       response[401] ??= ErrorBody;
       response[403] ??= ErrorBody;
+      response[429] ??= ErrorBody;
     }
   });
 
@@ -68,7 +92,7 @@ export function registerAuth(app: FastifyInstance, access: Access): void {
     const needed = config?.role;
     if (needed === undefined || needed === 'public') return;
     const isRead = reads.has(request.method);
-    let principal = access.authenticator.identify(request);
+    let principal = identifyLimited(request, access);
     if (!principal) {
       const allowAnonymous =
         isRead && needed === 'viewer' && config.anonymous !== false && anonymousReadEnabled(access.settings);

@@ -1,11 +1,11 @@
-import { ErrorBody, LoginRequest, Me, authPaths, sessionCookie } from '@aviary/contracts';
+import { ErrorBody, LoginRequest, Me, authPaths } from '@aviary/contracts';
 import { DomainError, isDomainError } from '@aviary/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type Access, anonymousReadEnabled } from '../auth/access.ts';
 import { type Principal, anonymous } from '../auth/principal.ts';
-import { cameOverHttps, clientAddress, readCookie } from '../auth/request-info.ts';
+import { clientAddress, readCookie } from '../auth/request-info.ts';
 
 export function describeMe(access: Access, p: Principal): Me {
   return {
@@ -25,10 +25,10 @@ function setCookie(
   value: string,
   maxAge: number,
 ) {
-  const secure = cameOverHttps(request, access.isTrusted) ? '; Secure' : '';
+  const { name, secure } = access.sessionCookie(request);
   reply.header(
     'set-cookie',
-    `${sessionCookie}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure}`,
+    `${name}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secure ? '; Secure' : ''}`,
   );
 }
 
@@ -130,7 +130,7 @@ export const authRoutes =
         },
       },
       async (request, reply) => {
-        const cookie = readCookie(request, sessionCookie);
+        const cookie = readCookie(request, access.sessionCookie(request).name);
         if (cookie) {
           let actor: string | undefined;
           try {

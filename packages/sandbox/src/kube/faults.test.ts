@@ -86,6 +86,18 @@ describe('fault injection', () => {
     expect((await t.api('GET', `${deps}/web`)).status).toBe(200);
   });
 
+  it('answers a silent request with 200 and then nothing, until the client gives up', async () => {
+    await addFault({ path: 'deployments', silent: true, times: 1 });
+    const abort = new AbortController();
+    const res = await fetch(`${t.url}${deps}?watch=true`, { signal: abort.signal });
+    expect(res.status).toBe(200);
+    const reader = res.body?.getReader();
+    const first = reader?.read();
+    abort.abort();
+    await expect(first).rejects.toThrow();
+    expect((await t.api('GET', `${deps}/web`)).status).toBe(200);
+  });
+
   it('lists faults and removes one by id', async () => {
     const a = await addFault({ path: 'a', status: 500 });
     const b = await addFault({ path: 'b', status: 503, times: 3 });

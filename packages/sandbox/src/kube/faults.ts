@@ -14,6 +14,8 @@ export interface FaultSpec {
   delayMs?: number;
   /** Destroy the socket without answering. */
   drop?: boolean;
+  /** Answer 200 and then say nothing, ever (no events, no bookmarks): an API server gone quiet. */
+  silent?: boolean;
   /** How many requests to fault; unlimited when absent. */
   times?: number;
 }
@@ -44,8 +46,8 @@ export class FaultInjector {
     if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) {
       throw badRequest('fault times must be a positive integer');
     }
-    if (spec.status === undefined && !spec.drop && spec.delayMs === undefined) {
-      throw badRequest('a fault needs at least one of status, delayMs or drop');
+    if (spec.status === undefined && !spec.drop && !spec.silent && spec.delayMs === undefined) {
+      throw badRequest('a fault needs at least one of status, delayMs, drop or silent');
     }
     let pattern: RegExp | undefined;
     try {
@@ -97,6 +99,7 @@ function pick(spec: FaultSpec): FaultSpec {
   if (spec.status !== undefined) out.status = spec.status;
   if (spec.delayMs !== undefined) out.delayMs = spec.delayMs;
   if (spec.drop !== undefined) out.drop = Boolean(spec.drop);
+  if (spec.silent !== undefined) out.silent = Boolean(spec.silent);
   if (spec.times !== undefined) out.times = spec.times;
   return out;
 }
@@ -141,6 +144,13 @@ export async function applyFault(
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault.drop) {
     req.socket.destroy();
+    return true;
+  }
+  if (fault.silent) {
+    // The headers go out and the connection stays open until the client gives up.
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    res.flushHeaders();
     return true;
   }
   if (fault.status === undefined) return false;
