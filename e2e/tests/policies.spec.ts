@@ -95,7 +95,7 @@ test.describe('two-person rule', () => {
     await expect(olga.locator('button[data-action="promote"]')).toBeDisabled();
     await expect(olga.locator('button[data-action="promote"]')).toHaveAttribute(
       'title',
-      /Waiting for approval/,
+      /already has a pending approval/,
     );
     await expect(olga.locator('button[data-action="rollback"]')).toBeEnabled();
     await snap(olga, 'approval-waiting');
