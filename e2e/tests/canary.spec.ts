@@ -173,7 +173,8 @@ test('the audit page shows the start, the override and the rollback, with their 
     await expect(admin.getByRole('heading', { name: 'Audit' })).toBeVisible();
     const id = rolloutPath.split('/').pop() ?? '';
     await admin.getByLabel('Actor').fill(users.operator.username);
-    const rows = admin.locator('tbody tr', { hasText: `rollout/${id}` });
+    // A rollout is named by its target on the page; its id is the link's title.
+    const rows = admin.locator('tbody tr').filter({ has: admin.locator(`a[title="rollout/${id}"]`) });
     await expect(rows).toHaveCount(3);
     const started = rows.filter({ hasText: 'rollout-started' });
     await expect(started).toContainText(users.operator.username);
@@ -194,8 +195,11 @@ test('the audit page shows the start, the override and the rollback, with their 
     ]);
     await csv.saveAs(artifactPath('audit.csv'));
     const text = await readFile(artifactPath('audit.csv'), 'utf8');
-    expect(text.split('\r\n')[0]).toBe('id,at,actor,role,sourceAddress,action,subject,before,after,reason');
-    expect(text).toContain(`olga,operator`);
+    // Every cell is quoted, the header row's too.
+    expect(text.split('\r\n')[0]).toBe(
+      '"id","at","actor","role","sourceAddress","action","subject","before","after","reason"',
+    );
+    expect(text).toContain('"olga","operator"');
     expect(text).toContain('e2e: error budget, rolling back');
     const [json] = await Promise.all([
       admin.waitForEvent('download'),

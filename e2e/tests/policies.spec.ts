@@ -131,7 +131,10 @@ test.describe('two-person rule', () => {
   test('the audit page shows the request and the approval, with both names', async ({ browser }) => {
     const admin = await pageAs(browser, users.admin, '/audit');
     try {
-      const rows = admin.locator('tbody tr', { hasText: `rollout/${rollout.id}` });
+      // A rollout is named by its target on the page; its id is the link's title.
+      const rows = admin
+        .locator('tbody tr')
+        .filter({ has: admin.locator(`a[title="rollout/${rollout.id}"]`) });
       const requested = rows.filter({ hasText: 'approval-requested' });
       await expect(requested).toHaveCount(1);
       await expect(requested).toContainText(users.operator.username);
@@ -168,13 +171,14 @@ test.describe('change freeze', () => {
         },
       ],
     };
+    // A freeze refuses starts too, so the canary starts before the window is set.
+    const rollout = await startCanary('catalog', 'e2e: catalog during a freeze');
     const admin = await ApiSession.login(baseUrl(), users.admin);
     await admin.send(
       'PUT',
       route(policyPaths.targetPolicy, { namespace: 'shop', service: 'catalog' }),
       policy,
     );
-    const rollout = await startCanary('catalog', 'e2e: catalog during a freeze');
     const page = await pageAs(browser, users.operator, `/rollouts/${rollout.id}`);
     try {
       await expect(page.locator('.rollout-header [data-phase="progressing"]')).toBeVisible({
@@ -185,7 +189,7 @@ test.describe('change freeze', () => {
       await expect(frozen).toContainText('00:00 UTC: e2e release freeze');
       const promoteButton = page.locator('button[data-action="promote"]');
       await expect(promoteButton).toBeDisabled();
-      await expect(promoteButton).toHaveAttribute('title', /Change freeze until .* 00:00 UTC/);
+      await expect(promoteButton).toHaveAttribute('title', /is frozen until .* 00:00 UTC/);
       await expect(page.locator('button[data-action="step"]')).toBeDisabled(); // the next step is 100%
       await snap(page, 'freeze');
       // The API refuses it too (the button only mirrors the rule).
